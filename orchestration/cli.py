@@ -1,0 +1,396 @@
+"""`ascw`: the command line a council BI team schedules from cron or Windows Task Scheduler.
+
+Exit codes (design.md): 0 success; 1 a step or blocking check failed; 2 usage or configuration
+error; 3 the run completed but some files were refused.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from orchestration.settings import ConfigError, Settings, load_settings
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+
+DAGSTER_YAML = """\
+# Written by ascw: local run storage under the warehouse folder, telemetry off, and one DuckDB
+# writer at a time (the working file is single-writer across processes).
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
+
+
+class UserError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+
+def _settings(ctx: click.Context, warehouse: Path | None = None, extracts: Path | None = None) -> Settings:
+    try:
+        return load_settings(warehouse or ctx.obj.get("warehouse"), extracts, ctx.obj.get("config"))
+    except ConfigError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def prepare_environment(settings: Settings) -> None:
+    """Environment every component reads: paths, key, telemetry off, Dagster home."""
+    from orchestration.defs.transform.project import dbt_environment
+
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    dagster_yaml = settings.dagster_home / "dagster.yaml"
+    if not dagster_yaml.exists():
+        dagster_yaml.write_text(DAGSTER_YAML)
+    settings.with_key()  # creates the local key file for a demo warehouse when none is configured
+    os.environ.update(
+        {
+            "ASCW_WAREHOUSE_DIR": str(settings.warehouse_dir),
+            "DAGSTER_HOME": str(settings.dagster_home),
+            "GX_ANALYTICS_ENABLED": "false",
+            "ASCW_PROGRESS": os.environ.get("ASCW_PROGRESS", "1"),
+            **dbt_environment(settings),
+        }
+    )
+    if settings.extracts_dir:
+        os.environ["ASCW_EXTRACTS_DIR"] = str(settings.extracts_dir)
+    if settings.allow_test_nhs_numbers:
+        os.environ["ASCW_ALLOW_TEST_NHS_NUMBERS"] = "true"
+
+
+def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Print errors without a traceback unless --debug."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except click.ClickException:
+            raise
+        except ConfigError as exc:
+            raise UserError(str(exc)) from exc
+        except Exception as exc:  # noqa: BLE001 - the CLI boundary
+            if ctx.obj.get("debug"):
+                traceback.print_exc()
+            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+            ctx.exit(EXIT_FAILED)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--warehouse", type=click.Path(path_type=Path), envvar="ASCW_WAREHOUSE_DIR",
+              help="Warehouse folder (DuckDB file, Dagster home, outputs). Default: ./warehouse.")
+@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="ASCW_CONFIG",
+              help="YAML configuration file (default: <warehouse>/ascw.yaml when present).")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.pass_context
+def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug: bool) -> None:
+    """Adult social care commissioning warehouse: load CLD and finance extracts, build marts."""
+    ctx.ensure_object(dict)
+    ctx.obj.update({"warehouse": warehouse, "config": config, "debug": debug})
+
+
+# --- generate ------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--scale", type=click.Choice(["demo", "council", "national"]), default="demo", show_default=True,
+              help="demo ≈ 10,000 people; council ≈ 50,000 people / 1M rows; national = 153 LAs (streamed).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write extracts to.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same bytes).")
+@click.option("--faults", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Share of rows given an injected fault; writes fault_manifest.csv.")
+@click.option("--release", type=click.Choice(["1", "2", "mixed"]), default="1", show_default=True,
+              help="CLD code release used in the files.")
+@_guard
+def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str) -> None:
+    """Write realistic synthetic extracts (CLD, finance, population) for demos, tests and benchmarks."""
+    from orchestration.synthetic.generate import generate as run_generate
+
+    result = run_generate(out_dir, scale=scale, seed=seed, faults=faults, release=release,
+                          progress=lambda m: click.echo(m, err=True))
+    click.echo(f"wrote {len(result.files)} files for {len(result.la_codes)} LA(s) to {result.out_dir}: "
+               f"{result.people:,} people, {result.event_rows:,} event rows")
+    if result.manifest_path:
+        click.echo(f"fault manifest: {result.manifest_path}")
+
+
+# --- build ---------------------------------------------------------------------------------------
+
+
+def parse_dbt_project(settings: Settings) -> None:
+    """dagster-dbt needs a prebuilt manifest before the definitions import."""
+    from orchestration.defs.transform.project import run_dbt, vars_argument
+
+    result = run_dbt(["--quiet", "parse", *vars_argument(settings)], settings)
+    if not result.success:
+        raise RuntimeError(f"dbt parse failed: {result.exception}")
+
+
+def run_build(settings: Settings) -> tuple[Any, list[dict[str, Any]]]:
+    """Materialise every asset and check in-process through Dagster; return (result, check rows)."""
+    import logging
+
+    import dagster as dg
+
+    from orchestration.progress import say
+
+    for noisy in ("dagster", "great_expectations"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+    parse_dbt_project(settings)
+    from orchestration import definitions
+
+    say("running the Dagster job build_warehouse in-process")
+    job = definitions.defs.resolve_job_def("build_warehouse")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+        )
+    checks = [
+        {
+            "check": evaluation.check_name,
+            "asset": "/".join(evaluation.asset_key.path),
+            "passed": evaluation.passed,
+            "severity": evaluation.severity.value,
+        }
+        for evaluation in (
+            event.event_specific_data
+            for event in result.all_events
+            if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        )
+    ]
+    return result, checks
+
+
+def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
+    from orchestration.defs.ingest.store import connect
+
+    with connect(settings.duckdb_path, read_only=True) as con:
+        loads = con.execute(
+            "SELECT source_file, status, rows_in, rows_loaded, rows_rejected, rows_flagged, message "
+            "FROM audit.loads WHERE started_at >= ? ORDER BY started_at",
+            [since],
+        ).fetchall()
+        marts = con.execute(
+            "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+        ).fetchall()
+        counts = {name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for name, _ in marts}
+    return {"loads": loads, "marts": counts}
+
+
+@main.command()
+@click.option("--extracts", type=click.Path(path_type=Path, file_okay=False), envvar="ASCW_EXTRACTS_DIR",
+              required=True, help="Landing folder holding the council's extract files.")
+@click.option("--warehouse", "warehouse_opt", type=click.Path(path_type=Path), default=None,
+              help="Warehouse folder (overrides the global option).")
+@click.option("--allow-test-nhs-numbers", is_flag=True, default=None,
+              help="Accept the 999 test range (synthetic and test data only).")
+@click.pass_context
+@_guard
+def build(ctx: click.Context, extracts: Path, warehouse_opt: Path | None, allow_test_nhs_numbers: bool | None) -> None:
+    """Load new files and build every mart through Dagster, then print a summary.
+
+    Exit 0 when everything passed, 1 when a step or blocking check failed, 3 when files were refused.
+    """
+    if not extracts.is_dir():
+        raise UserError(f"extracts folder {extracts} does not exist")
+    if allow_test_nhs_numbers:
+        os.environ["ASCW_ALLOW_TEST_NHS_NUMBERS"] = "true"
+    settings = _settings(ctx, warehouse_opt, extracts)
+    prepare_environment(settings)
+    started = dt.datetime.now()
+    result, checks = run_build(settings)
+    summary = _summarise(settings, started)
+    click.echo(render_summary(settings, summary, checks, result.success))
+    refused = [row for row in summary["loads"] if row[1] == "refused"]
+    failed_loads = [row for row in summary["loads"] if row[1] == "failed"]
+    blocking_failed = [c for c in checks if not c["passed"] and c["severity"] == "ERROR"]
+    if not result.success or blocking_failed or failed_loads:
+        ctx.exit(EXIT_FAILED)
+    if refused:
+        ctx.exit(EXIT_REFUSED)
+
+
+def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dict[str, Any]], success: bool) -> str:
+    loads = summary["loads"]
+    lines = ["", "=== ascw build summary ==="]
+    by_status: dict[str, int] = {}
+    for row in loads:
+        by_status[row[1]] = by_status.get(row[1], 0) + 1
+    lines.append(f"files: {len(loads)} ({', '.join(f'{v} {k}' for k, v in sorted(by_status.items())) or 'none new'})")
+    lines.append(
+        f"rows: {sum(r[2] for r in loads):,} read, {sum(r[3] for r in loads):,} loaded, "
+        f"{sum(r[4] for r in loads):,} rejected, {sum(r[5] or 0 for r in loads):,} loaded with flags"
+    )
+    for row in loads:
+        if row[1] in {"refused", "failed"}:
+            lines.append(f"  {row[1].upper()}: {row[0]}: {row[6]}")
+    lines.append(f"marts built: {len(summary['marts'])}")
+    for name, count in summary["marts"].items():
+        lines.append(f"  marts.{name}: {count:,} rows")
+    passed = sum(1 for c in checks if c["passed"])
+    lines.append(f"checks: {passed} passed, {len(checks) - passed} failed")
+    for c in checks:
+        if not c["passed"]:
+            lines.append(f"  FAILED ({c['severity']}): {c['check']} on {c['asset']}")
+    lines.append(f"run: {'succeeded' if success else 'FAILED'}")
+    lines.append(f"warehouse: {settings.duckdb_path}")
+    lines.append(f"Dagster run history: {settings.dagster_home} (make dev opens the UI)")
+    return "\n".join(lines)
+
+
+# --- status, validate, rejections, unload --------------------------------------------------------
+
+
+@main.command()
+@click.option("--warehouse", "warehouse_opt", type=click.Path(path_type=Path), default=None, help="Warehouse folder.")
+@click.option("--limit", type=int, default=20, show_default=True, help="How many recent loads to list.")
+@click.pass_context
+@_guard
+def status(ctx: click.Context, warehouse_opt: Path | None, limit: int) -> None:
+    """Print the latest loads with their row and rejection counts."""
+    from orchestration.defs.ingest.store import connect
+
+    settings = _settings(ctx, warehouse_opt)
+    if not settings.duckdb_path.exists():
+        raise UserError(f"no warehouse at {settings.duckdb_path}; run `ascw build` first")
+    with connect(settings.duckdb_path, read_only=True) as con:
+        rows = con.execute(
+            "SELECT load_id, source_file, dataset, status, rows_in, rows_loaded, rows_rejected, rows_flagged, "
+            "started_at FROM audit.loads ORDER BY started_at DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+        totals = con.execute(
+            "SELECT status, count(*), sum(rows_rejected) FROM audit.loads GROUP BY status ORDER BY status"
+        ).fetchall()
+    click.echo(f"{'load_id':32} {'status':18} {'in':>9} {'loaded':>9} {'rejected':>8} {'flagged':>8}  file")
+    for r in rows:
+        click.echo(f"{r[0]:32} {r[3]:18} {r[4]:>9,} {r[5]:>9,} {r[6]:>8,} {r[7] or 0:>8,}  {r[1]}")
+    click.echo("totals: " + ", ".join(f"{s} {n} (rejected rows {rej or 0:,})" for s, n, rej in totals))
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--allow-test-nhs-numbers", is_flag=True, help="Accept the 999 test range.")
+@click.option("--show", type=int, default=20, show_default=True, help="How many problem rows to print.")
+@click.pass_context
+@_guard
+def validate(ctx: click.Context, file: Path, allow_test_nhs_numbers: bool, show: int) -> None:
+    """Dry-run one file: print what would be rejected or flagged. Nothing is stored.
+
+    Exit 0 when the file would load, 3 when it would be refused.
+    """
+    import duckdb
+
+    from orchestration.defs.ingest.load import load_file
+    from orchestration.defs.ingest.store import ensure_schema
+
+    settings = _settings(ctx)
+    if allow_test_nhs_numbers:
+        from dataclasses import replace
+
+        settings = replace(settings, allow_test_nhs_numbers=True)
+    settings = settings.with_key() if settings.hmac_key else _ephemeral_key(settings)
+    con = duckdb.connect(":memory:")
+    try:
+        ensure_schema(con)
+        outcome = load_file(con, file, settings)
+        click.echo(f"{file.name}: would be {outcome.status}"
+                   + (f" as {outcome.dataset}" if outcome.dataset else ""))
+        if outcome.message:
+            click.echo(f"  {outcome.message}")
+        click.echo(f"  rows: {outcome.rows_in:,} read, {outcome.rows_loaded:,} would load, "
+                   f"{outcome.rows_rejected:,} would be rejected, {outcome.rows_flagged:,} flagged")
+        for title, table in (("rejected", "rejected_rows"), ("flagged", "row_issues")):
+            summary = con.execute(
+                f'SELECT rule, "column", count(*) FROM quarantine.{table} GROUP BY 1, 2 ORDER BY 3 DESC'
+            ).fetchall()
+            if summary:
+                click.echo(f"  {title} by rule and column:")
+                for rule_code, column, count in summary:
+                    click.echo(f"    {rule_code:28} {column or '-':34} {count:>8,}")
+            sample = con.execute(
+                f'SELECT row_number, "column", rule, value FROM quarantine.{table} ORDER BY row_number LIMIT ?', [show]
+            ).fetchall()
+            for row_number, column, rule_code, value in sample:
+                click.echo(f"    row {row_number}: {column or '-'} {rule_code} {value!r}")
+    finally:
+        con.close()
+    if outcome.status in {"refused", "failed"}:
+        ctx.exit(EXIT_REFUSED if outcome.status == "refused" else EXIT_FAILED)
+
+
+def _ephemeral_key(settings: Settings) -> Settings:
+    """A dry run hashes identifiers with a throwaway key: nothing it computes is kept."""
+    import secrets
+    from dataclasses import replace
+
+    return replace(settings, hmac_key=secrets.token_hex(32).encode())
+
+
+@main.command()
+@click.option("--load", "load_id", required=True, help="The load id (see `ascw status`).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="CSV file to write for the data owner.")
+@click.option("--include-flags", is_flag=True, help="Also export field issues on rows that did load.")
+@click.pass_context
+@_guard
+def rejections(ctx: click.Context, load_id: str, out_file: Path, include_flags: bool) -> None:
+    """Export the rejected rows of one load (file, row, column, rule, value, message) to CSV."""
+    from orchestration.defs.ingest.store import connect
+
+    settings = _settings(ctx)
+    with connect(settings.duckdb_path, read_only=True) as con:
+        if not con.execute("SELECT 1 FROM audit.loads WHERE load_id = ?", [load_id]).fetchone():
+            raise UserError(f"no load {load_id!r}; `ascw status` lists the loads")
+        query = ('SELECT source_file, row_number, "column", rule, value, message, \'rejected\' AS outcome '
+                 "FROM quarantine.rejected_rows WHERE load_id = $id")
+        if include_flags:
+            query += (' UNION ALL SELECT source_file, row_number, "column", rule, value, message, \'flagged\' '
+                      "FROM quarantine.row_issues WHERE load_id = $id")
+        rows = con.execute(query + " ORDER BY 2, 3", {"id": load_id}).fetchall()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    with out_file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_file", "row_number", "column", "rule", "value", "message", "outcome"])
+        writer.writerows(rows)
+    click.echo(f"wrote {len(rows):,} rows to {out_file}")
+
+
+@main.command()
+@click.argument("load_id")
+@click.option("--reason", default=None, help="Why the load is withdrawn (kept in the audit).")
+@click.pass_context
+@_guard
+def unload(ctx: click.Context, load_id: str, reason: str | None) -> None:
+    """Withdraw a bad load: kept and audited, no longer selected. Rebuild to apply."""
+    from orchestration.defs.ingest.load import withdraw_load
+    from orchestration.defs.ingest.store import connect
+
+    settings = _settings(ctx)
+    with connect(settings.duckdb_path) as con:
+        try:
+            withdraw_load(con, load_id, reason)
+        except (KeyError, ValueError) as exc:
+            raise UserError(str(exc).strip("'\"")) from exc
+    click.echo(f"load {load_id} withdrawn; run `ascw build` to rebuild the marts without it")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Value parsing with pinned formats (`cld_extract.md` §4.3, §4.4, §7).
+
+Vectorised over pandas Series of text so a 50,000-row chunk is parsed in one pass per column.
+Nothing here guesses: a date is ISO `YYYY-MM-DD` or UK `DD/MM/YYYY`, or it is rejected with a
+reason; US month-first dates are never swapped into shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+ISO_RE = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?$"
+UK_RE = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"
+# Two-digit years and separator-less digit runs cannot be read without guessing.
+AMBIGUOUS_RE = r"^(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}|\d{6}|\d{8})$"
+
+DATE_RULE_AMBIGUOUS = "date_ambiguous"
+DATE_RULE_UNPARSEABLE = "date_unparseable"
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    values: pd.Series  # datetime64 (NaT where blank or failed)
+    failures: pd.Series  # rule code where a non-blank value failed, else NA
+
+
+def normalise_text(series: pd.Series, null_tokens: tuple[str, ...] = ("NULL",)) -> pd.Series:
+    """Trim; blank, whitespace-only and the null tokens (any case) become real nulls."""
+    text = series.astype("object").where(series.notna(), None)
+    text = pd.Series([v.strip() if isinstance(v, str) else v for v in text], index=series.index, dtype="object")
+    tokens = {t.lower() for t in null_tokens}
+    blank = text.map(lambda v: v is None or v == "" or (isinstance(v, str) and v.lower() in tokens))
+    return text.mask(blank, None)
+
+
+def _components(series: pd.Series, pattern: str) -> pd.DataFrame:
+    return series.str.extract(pattern)
+
+
+def parse_dates(series: pd.Series, formats: tuple[str, ...] = ("iso", "uk")) -> ParsedDates:
+    """Parse a text Series with the pinned formats; report `date_ambiguous`/`date_unparseable`."""
+    text = series.astype("string")
+    present = text.notna()
+    year = pd.Series(pd.NA, index=series.index, dtype="Int64")
+    month = year.copy()
+    day = year.copy()
+    for fmt, pattern in (("iso", ISO_RE), ("uk", UK_RE)):
+        if fmt not in formats:
+            continue
+        parts = _components(text, pattern)
+        hit = parts["y"].notna() & year.isna()
+        year = year.mask(hit, pd.to_numeric(parts["y"], errors="coerce").astype("Int64"))
+        month = month.mask(hit, pd.to_numeric(parts["m"], errors="coerce").astype("Int64"))
+        day = day.mask(hit, pd.to_numeric(parts["d"], errors="coerce").astype("Int64"))
+    frame = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float64")
+    values = pd.to_datetime(frame, errors="coerce")
+    failed = present & values.isna()
+    ambiguous = text.str.match(AMBIGUOUS_RE).fillna(False).astype(bool)
+    failures = pd.Series(pd.NA, index=series.index, dtype="object")
+    failures = failures.mask(failed & ambiguous, DATE_RULE_AMBIGUOUS)
+    failures = failures.mask(failed & ~ambiguous, DATE_RULE_UNPARSEABLE)
+    return ParsedDates(values=values, failures=failures)
+
+
+_NUMBER_RE = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def clean_number(value: str | None) -> str | None:
+    """Strip `£` and thousands separators; return canonical text or None when not a number."""
+    if value is None:
+        return None
+    text = value.strip()
+    negative = text.startswith("-")
+    text = text.lstrip("-").strip().lstrip("£").strip().replace(",", "")
+    if not _NUMBER_RE.match(text):
+        return None
+    try:
+        Decimal(text)
+    except InvalidOperation:  # pragma: no cover - regex already guarantees a decimal
+        return None
+    return f"-{text}" if negative else text
+
+
+def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return (canonical number text or None, mask of present-but-unparseable values)."""
+    cleaned = series.map(clean_number, na_action="ignore")
+    cleaned = cleaned.astype("object").where(cleaned.notna(), None)
+    return cleaned, series.notna() & cleaned.isna()
+
+
+# --- NHS numbers (cld_extract.md §7) ---------------------------------------------------------
+
+NHS_OK = 1
+NHS_BLANK = 0
+NHS_FORMAT = -3
+NHS_INVALID = -6
+_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+@dataclass(frozen=True)
+class NhsCheck:
+    chk: int  # 1 valid, 0 blank, -3 not 10 digits, -6 check digit / repeated digit / test range
+    number: str | None  # the 10 digits when the format is right
+    rule: str | None  # rule code when it fails
+    message: str | None
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    """The modulus-11 check digit for nine digits, or None when no valid digit exists (check 10)."""
+    total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
+    check = 11 - (total % 11)
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def check_nhs_number(value: str | None, allow_test_numbers: bool = False) -> NhsCheck:
+    """Validate one NHS number: format, modulus 11, repeated digits and the 999 test range."""
+    if value is None or not value.strip():
+        return NhsCheck(NHS_BLANK, None, None, None)
+    digits = re.sub(r"[\s\-]", "", value)
+    if not re.fullmatch(r"\d{10}", digits):
+        return NhsCheck(NHS_FORMAT, None, "nhs_number_format", "NHS number is not 10 digits")
+    expected = nhs_check_digit(digits[:9])
+    if expected is None or expected != int(digits[9]):
+        return NhsCheck(NHS_INVALID, digits, "nhs_number_check_digit", "NHS number fails the modulus-11 check")
+    if len(set(digits)) == 1:
+        return NhsCheck(NHS_INVALID, digits, "nhs_number_repeated_digit", "NHS number is one repeated digit")
+    if digits.startswith("999") and not allow_test_numbers:
+        return NhsCheck(NHS_INVALID, digits, "nhs_number_test_range", "test NHS number (999 range)")
+    return NhsCheck(NHS_OK, digits, None, None)
+
+
+# --- Postcodes --------------------------------------------------------------------------------
+
+_POSTCODE_RE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
+
+
+def postcode_sector(value: str | None) -> str | None:
+    """Reduce a full postcode to its sector (`DL1 1AA` -> `DL1 1`); None when not a postcode."""
+    if value is None:
+        return None
+    compact = re.sub(r"\s+", "", value.upper())
+    if not _POSTCODE_RE.match(compact):
+        return None
+    return f"{compact[:-3]} {compact[-3]}"
+
+
+def canonical_local_id(value: str | None) -> str | None:
+    """processing_rules.md §12: trimmed, internal whitespace removed, leading zeros and case kept."""
+    if value is None:
+        return None
+    compact = re.sub(r"\s+", "", value)
+    return compact or None

@@ -1,0 +1,79 @@
+"""Recognise an extract by its header set, never by its file name (`cld_extract.md` §4.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from orchestration.defs.ingest.contract import CLD_COLUMNS, FINANCE_REQUIRED, POPULATION_COLUMNS, Column
+from orchestration.defs.ingest.keys import header_key
+from orchestration.defs.ingest.reading import FileRefused
+from orchestration.defs.ingest.reference import header_aliases
+
+# A header set must share at least this many canonical names with a dataset to be taken for it;
+# then every missing required column is named in one refusal message.
+_MIN_SHARED = {"cld": 8, "finance": 5, "population": 3}
+
+
+@dataclass(frozen=True)
+class Recognised:
+    dataset: str  # cld, finance, population
+    positions: dict[str, int]  # canonical name -> column index in the file
+    unknown_headers: dict[int, str]  # column index -> submitted header kept aside
+    missing_optional: list[str]  # canonical names absent (loaded as null)
+
+
+def _dataset_columns() -> dict[str, tuple[Column, ...]]:
+    finance = tuple(Column(n, n, "text", True) for n in FINANCE_REQUIRED)
+    return {"cld": CLD_COLUMNS, "finance": finance, "population": POPULATION_COLUMNS}
+
+
+def canonical_names(header: list[str]) -> list[str]:
+    """Header keys, with aliases resolved to canonical names."""
+    aliases = header_aliases()
+    return [aliases.get(k, k) for k in (header_key(h) for h in header)]
+
+
+def recognise(header: list[str], file_name: str) -> Recognised:
+    """Match headers to a dataset; refuse the file with a message naming what is wrong."""
+    names = canonical_names(header)
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        if name in seen:
+            first = header[seen[name]].strip()
+            raise FileRefused(
+                "duplicate_header",
+                f"{file_name} rejected: headers {first!r} and {header[index].strip()!r} are the same column "
+                f"({name}). Remove one and resend.",
+                column=name,
+            )
+        seen[name] = index
+    best: tuple[int, str] | None = None
+    for dataset, columns in _dataset_columns().items():
+        shared = sum(1 for c in columns if c.name in seen)
+        if shared >= _MIN_SHARED[dataset] and (best is None or shared > best[0]):
+            best = (shared, dataset)
+    if best is None:
+        raise FileRefused(
+            "unknown_header_set",
+            f"{file_name} rejected: its headers match no known extract (CLD events, finance ledger, population). "
+            f"First headers: {', '.join(h.strip() for h in header[:6])}",
+        )
+    dataset = best[1]
+    columns = _dataset_columns()[dataset]
+    missing = [c for c in columns if c.required and c.name not in seen]
+    if missing:
+        raise FileRefused(
+            "missing_required_column",
+            f"{file_name} rejected: missing required column(s): {', '.join(c.header for c in missing)}. "
+            "Add the columns (values may be blank where not applicable) and resend.",
+            column=", ".join(c.name for c in missing),
+        )
+    known = {c.name for c in columns}
+    return Recognised(
+        dataset=dataset,
+        positions={name: i for name, i in seen.items() if name in known},
+        unknown_headers={i: header[i] for name, i in seen.items() if name not in known},
+        missing_optional=[c.name for c in columns if c.name not in seen],
+    )

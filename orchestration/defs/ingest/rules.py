@@ -1,0 +1,69 @@
+"""Every ingest rule with its code, severity, check code and action, in one table.
+
+`chk` follows the national condition/check pattern (`cld_extract.md` §9). Severity:
+- `error`: the row (or file) is not loaded; it goes to quarantine (or the file is refused);
+- `warning`: the row loads with the rule in its `dq_flags` and a row in `quarantine.row_issues`;
+- `info`: recorded for the data owner; nothing is wrong with the row itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Level = Literal["file", "row", "field"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    level: Level
+    severity: Severity
+    chk: int | None
+    description: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        # File level: the whole file is refused (cld_extract.md §8).
+        Rule("undecodable", "file", "error", None, "the file cannot be decoded or opened"),
+        Rule("unsupported_container", "file", "error", None, "not a .csv or .xlsx file"),
+        Rule("no_header", "file", "error", None, "the file has no header row"),
+        Rule("unknown_header_set", "file", "error", None, "the headers match no known extract"),
+        Rule("duplicate_header", "file", "error", None, "two headers share one header key"),
+        Rule("missing_required_column", "file", "error", None, "a required column is missing"),
+        Rule("multiple_la_codes", "file", "error", None, "the file holds more than one LA code"),
+        Rule("unknown_la_code", "file", "error", None, "the LA code is not a CASSR code in the seed"),
+        Rule("no_rows", "file", "error", None, "the file has a header but no data rows"),
+        Rule("unknown_column", "file", "info", None, "an extra column is kept aside, not loaded"),
+        Rule("optional_column_missing", "file", "warning", None, "an optional column is absent (all null)"),
+        Rule("encoding_fallback", "file", "warning", None, "not UTF-8; decoded as Windows-1252"),
+        # Row level: the row is rejected to quarantine.rejected_rows.
+        Rule("malformed_row", "row", "error", None, "the record cannot be parsed as a CSV record"),
+        Rule("date_ambiguous", "row", "error", -3, "a date with a two-digit year or no separators"),
+        Rule("date_unparseable", "row", "error", -3, "a date in no pinned format, or impossible"),
+        Rule("integer_invalid", "row", "error", -3, "a required whole number is not one"),
+        # Field level: the row loads flagged.
+        Rule("mandatory_missing", "field", "warning", -1, "blank where the field is mandatory (cond 2)"),
+        Rule("code_not_in_list", "field", "warning", -2, "the value is not in the field's code list"),
+        Rule("number_unparseable", "field", "warning", -3, "a number that cannot be read"),
+        Rule("nhs_number_format", "field", "warning", -3, "NHS number is not 10 digits"),
+        Rule("postcode_invalid", "field", "warning", -3, "not a UK postcode"),
+        Rule("date_out_of_range", "field", "warning", -4, "a date before 1900 or after the file was received"),
+        Rule("age_implausible", "field", "warning", -4, "age below 0 or at or above max_plausible_age"),
+        Rule("end_before_start", "field", "warning", -5, "event end date before its start date"),
+        Rule("event_after_death", "field", "warning", -5, "date of death before the event start"),
+        Rule("birth_after_event_start", "field", "warning", -5, "date of birth after the event start"),
+        Rule("nhs_number_check_digit", "field", "warning", -6, "NHS number fails the modulus-11 check"),
+        Rule("nhs_number_repeated_digit", "field", "warning", -6, "NHS number is one repeated digit"),
+        Rule("nhs_number_test_range", "field", "warning", -6, "test NHS number (999 range) in production"),
+        Rule("r1_value_in_r2_file", "field", "warning", -7, "a Release 1 value in a Release 2 file"),
+        Rule("duplicate_row", "row", "info", None, "an exact copy of an earlier row in the same file"),
+    )
+}
+
+
+def rule(code: str) -> Rule:
+    return RULES[code]

@@ -1,0 +1,137 @@
+"""The state ingest owns in the working DuckDB file: raw, audit and quarantine tables.
+
+These are the only tables that cannot be rebuilt (every mart is rebuilt from them by dbt), so the
+DDL is additive: `CREATE ... IF NOT EXISTS` only, never a drop.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA
+
+LOAD_METADATA = (
+    ("load_id", "VARCHAR NOT NULL"),
+    ("source_file", "VARCHAR NOT NULL"),
+    ("row_number", "INTEGER NOT NULL"),
+    ("file_sha256", "VARCHAR NOT NULL"),
+    ("received_at", "TIMESTAMP NOT NULL"),
+    ("spec_release", "VARCHAR"),
+    ("derived_period_start", "DATE"),
+    ("derived_period_end", "DATE"),
+)
+
+
+def _columns(columns: tuple[tuple[str, str], ...]) -> str:
+    return ",\n  ".join(f'"{name}" {kind}' for name, kind in columns)
+
+
+DDL = f"""
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS quarantine;
+
+CREATE TABLE IF NOT EXISTS audit.loads (
+  load_id VARCHAR PRIMARY KEY,
+  source_file VARCHAR NOT NULL,
+  source_path VARCHAR,
+  file_sha256 VARCHAR NOT NULL,
+  dataset VARCHAR,
+  la_code VARCHAR,
+  spec_release VARCHAR,
+  release_evidence VARCHAR,
+  encoding VARCHAR,
+  received_at TIMESTAMP,
+  received_at_source VARCHAR,
+  stated_period_start DATE,
+  stated_period_end DATE,
+  derived_period_start DATE,
+  derived_period_end DATE,
+  rows_in BIGINT NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  rows_flagged BIGINT NOT NULL DEFAULT 0,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status VARCHAR NOT NULL,
+  rule VARCHAR,
+  message VARCHAR,
+  withdrawn_at TIMESTAMP,
+  withdrawn_reason VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS audit.check_counts (
+  load_id VARCHAR NOT NULL,
+  "column" VARCHAR NOT NULL,
+  rule VARCHAR,
+  rows_checked BIGINT NOT NULL,
+  rows_failed BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
+  load_id VARCHAR NOT NULL,
+  source_file VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  "column" VARCHAR,
+  rule VARCHAR NOT NULL,
+  value VARCHAR,
+  message VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quarantine.row_issues (
+  load_id VARCHAR NOT NULL,
+  source_file VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  "column" VARCHAR NOT NULL,
+  rule VARCHAR NOT NULL,
+  severity VARCHAR NOT NULL,
+  chk INTEGER,
+  value VARCHAR,
+  message VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.cld_events (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_CLD_SCHEMA)}
+);
+
+CREATE TABLE IF NOT EXISTS raw.cld_extra_columns (
+  load_id VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  header VARCHAR NOT NULL,
+  value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS raw.population (
+  load_id VARCHAR NOT NULL,
+  source_file VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  received_at TIMESTAMP NOT NULL,
+  la_code VARCHAR NOT NULL,
+  mid_year INTEGER NOT NULL,
+  sex VARCHAR,
+  age INTEGER NOT NULL,
+  population BIGINT NOT NULL
+);
+"""
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+@contextmanager
+def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the working file and always close it: DuckDB allows one writing process at a time."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        if not read_only:
+            ensure_schema(con)
+        yield con
+    finally:
+        con.close()
