@@ -392,5 +392,46 @@ def unload(ctx: click.Context, load_id: str, reason: str | None) -> None:
     click.echo(f"load {load_id} withdrawn; run `ascw build` to rebuild the marts without it")
 
 
+@main.command()
+@click.option("--extracts", type=click.Path(path_type=Path, file_okay=False), envvar="ASCW_EXTRACTS_DIR",
+              default=None, help="Landing folder the ingest asset reads.")
+@click.option("--port", type=int, default=3000, show_default=True, help="Port of the Dagster UI (loopback only).")
+@click.pass_context
+@_guard
+def dev(ctx: click.Context, extracts: Path | None, port: int) -> None:
+    """Start the Dagster UI and daemon for this warehouse (Ctrl-C stops both)."""
+    import subprocess
+
+    settings = _settings(ctx, None, extracts)
+    prepare_environment(settings)
+    parse_dbt_project(settings)
+    dagster = Path(sys.executable).parent / "dagster"
+    command = [str(dagster), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)]
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={settings.dagster_home})", err=True)
+    ctx.exit(subprocess.call(command))
+
+
+@main.command()
+@click.option("--serve", is_flag=True, help="Serve the docs on http://127.0.0.1:8080 after generating them.")
+@click.pass_context
+@_guard
+def docs(ctx: click.Context, serve: bool) -> None:
+    """Generate dbt docs: the data dictionary of every model and column."""
+    from orchestration.defs.transform.project import run_dbt, vars_argument
+
+    settings = _settings(ctx)
+    prepare_environment(settings)
+    target = settings.warehouse_dir / "docs"
+    args = ["docs", "generate", *vars_argument(settings), "--target-path", str(target)]
+    if not settings.duckdb_path.exists():
+        args.append("--empty-catalog")
+    result = run_dbt(args, settings)
+    if not result.success:
+        raise RuntimeError(f"dbt docs generate failed: {result.exception}")
+    click.echo(f"dbt docs written to {target / 'index.html'}")
+    if serve:
+        run_dbt(["docs", "serve", "--target-path", str(target), "--host", "127.0.0.1", "--port", "8080"], settings)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

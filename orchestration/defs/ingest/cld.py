@@ -103,9 +103,8 @@ class ChunkContext:
 def _map_codes(text: pd.Series, codes: dict[str, Code]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Return (cleaned value, release of the matched key, invalid mask) for a code column."""
     keys = text.map(value_key, na_action="ignore")
-    found = keys.map(lambda k: codes.get(k), na_action="ignore")
-    cleaned = found.map(lambda c: c.cleaned if c else INVALID, na_action="ignore")
-    release = found.map(lambda c: c.release if c else None, na_action="ignore")
+    cleaned = keys.map(lambda k: codes[k].cleaned if k in codes else INVALID, na_action="ignore")
+    release = keys.map(lambda k: codes[k].release if k in codes else None, na_action="ignore")
     invalid = text.notna() & (cleaned == INVALID)
     return cleaned, release, invalid
 
