@@ -1,4 +1,4 @@
-"""The dbt project as seen from Python: paths, environment and an in-process runner.
+"""The dbt project as seen from Python: paths, environment and a runner.
 
 The environment carries the absolute DuckDB path and switches telemetry off; every dbt call in the
 project (Dagster assets, CLI, tests) goes through `dbt_environment` so they agree.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR, Settings
@@ -43,23 +43,38 @@ def vars_argument(settings: Settings) -> list[str]:
     return ["--vars", json.dumps(settings.dbt_vars())]
 
 
-@contextmanager
-def patched_environ(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+@dataclass(frozen=True)
+class DbtRun:
+    """Outcome of one dbt command run as a subprocess."""
+
+    args: list[str]
+    returncode: int
+    output: str
+
+    @property
+    def success(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def exception(self) -> str:
+        """The tail of dbt's output, for error messages."""
+        return "\n".join(self.output.splitlines()[-25:])
 
 
-def run_dbt(args: list[str], settings: Settings, target: str = "duckdb", extra_env: dict[str, str] | None = None):
-    """Run dbt in-process (dbtRunner) against a target; returns the dbtRunnerResult."""
-    from dbt.cli.main import dbtRunner
+def run_dbt(
+    args: list[str],
+    settings: Settings,
+    target: str = "duckdb",
+    extra_env: dict[str, str] | None = None,
+    echo: bool = False,
+) -> DbtRun:
+    """Run dbt against a target in a subprocess.
 
-    with patched_environ(dbt_environment(settings, target, extra_env)):
-        return dbtRunner().invoke([*args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)])
+    A subprocess, not dbtRunner: dbt-duckdb keeps its DuckDB handle open for the life of the
+    process, which would lock the working file against the loaders and readers that follow.
+    """
+    env = {**os.environ, **dbt_environment(settings, target, extra_env)}
+    command = [dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    completed = subprocess.run(command, env=env, capture_output=not echo, text=True, check=False)
+    output = (completed.stdout or "") + (completed.stderr or "")
+    return DbtRun(args, completed.returncode, output)

@@ -1,0 +1,280 @@
+"""The dbt project builds on PostgreSQL and gives the same marts as on DuckDB.
+
+A small hand-made CLD extract (two submissions of one council) is ingested into a temporary DuckDB
+file with the project's own loader and built there with dbt. The ingest tables (raw, audit,
+quarantine) are then copied as they are into a real PostgreSQL server (tests/postgres_server.py)
+and the same dbt project is built on the postgres target. Every mart must match: row counts,
+event and service-cost keys, and money to the penny (compared as decimal text, never as floats).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg
+import pytest
+from cld_builder import row, write_cld
+from postgres_server import PostgresServer
+
+from orchestration.defs.ingest.load import load_folder
+from orchestration.defs.ingest.store import connect
+from orchestration.defs.transform.project import run_dbt
+from orchestration.settings import Settings, load_settings
+
+pytestmark = pytest.mark.postgres
+
+INGEST_TABLES = (
+    "raw.cld_events",
+    "raw.cld_extra_columns",
+    "raw.population",
+    "audit.loads",
+    "audit.check_counts",
+    "quarantine.rejected_rows",
+    "quarantine.row_issues",
+)
+MARTS = ("fct_events", "dim_person", "fct_service_costs", "load_audit")
+MART_KEYS = {
+    "fct_events": ("event_key",),
+    "dim_person": ("la_code", "person_key"),
+    "fct_service_costs": ("service_cost_key",),
+    "load_audit": ("load_id",),
+}
+MONEY = {
+    "fct_service_costs": ("unit_cost", "planned_units_per_week", "units_per_week", "weekly_cost",
+                          "weeks_in_quarter", "quarter_cost"),
+}
+
+FIRST_FILE = "cld_E06000005_2024-08-10.csv"  # Q1 2024-25, sent in August
+SECOND_FILE = "cld_E06000005_2025-05-10.csv"  # the rest of the year, sent after year end
+Q1 = {"reporting_period_start_date": "2024-04-01", "reporting_period_end_date": "2024-06-30"}
+REST = {"reporting_period_start_date": "2024-07-01", "reporting_period_end_date": "2025-03-31"}
+
+
+def _people_and_requests(period: dict[str, str]) -> list[dict[str, str]]:
+    """Identity cases and requests; the same (repeated) request appears in both files."""
+    return [
+        # NHS number without an LA id, then with LA id 456; LA id 456 alone; LA id 789 alone.
+        row(nhs_number="9990000018", la_person_unique_identifier="", **period),
+        row(nhs_number="9990000018", la_person_unique_identifier="456",
+            event_start_date="2024-06-01", event_end_date="2024-06-03", **period),
+        row(la_person_unique_identifier="456", event_start_date="2024-06-10", event_end_date="2024-06-12", **period),
+        row(la_person_unique_identifier="789", event_start_date="2024-08-01", event_end_date="2024-08-03",
+            request_route_of_access="Hospital", **period),
+        # End before start: excluded (end_before_start), never deleted.
+        row(la_person_unique_identifier="R9", event_start_date="2024-09-10", event_end_date="2024-09-05", **period),
+    ]
+
+
+def _services(period: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        # Long-term community service, hourly: £23.56 x 14.38 hours a week, open from 2024-04-01.
+        row(service=True, la_person_unique_identifier="S1", event_start_date="2024-04-01", event_end_date="",
+            unit_cost="23.56", cost_frequency_unit_type="Hourly", planned_units_per_week="14.38", **period),
+        # Monthly £1,000.
+        row(service=True, la_person_unique_identifier="S2", event_start_date="2024-05-15", event_end_date="",
+            unit_cost="1000.00", cost_frequency_unit_type="Monthly", delivery_mechanism="Direct Payment", **period),
+        # One-off £250.
+        row(service=True, la_person_unique_identifier="S3", event_start_date="2024-06-20", event_end_date="2024-06-20",
+            unit_cost="250", cost_frequency_unit_type="One-off", **period),
+        # Person who died part-way through an open weekly service: ends on the date of death.
+        row(service=True, la_person_unique_identifier="D1", event_start_date="2024-05-01", event_end_date="",
+            date_of_death="2024-10-15", unit_cost="812.45", cost_frequency_unit_type="Weekly", **period),
+    ]
+
+
+def write_fixture(folder: Path) -> None:
+    first = _people_and_requests(Q1) + _services(Q1)
+    second = _people_and_requests(REST) + _services(REST) + [
+        # The 789 request again in the same file with a different outcome: one event, two copies.
+        row(la_person_unique_identifier="789", event_start_date="2024-08-01", event_end_date="2024-08-03",
+            request_route_of_access="Hospital", event_outcome="Progress to Assessment", **REST),
+        # A second dated request for 789 later in the year.
+        row(la_person_unique_identifier="789", event_start_date="2025-01-06", event_end_date="2025-01-08", **REST),
+    ]
+    write_cld(folder / FIRST_FILE, first)
+    write_cld(folder / SECOND_FILE, second)
+
+
+# --- DuckDB -> PostgreSQL copy of the ingest tables -------------------------------------------
+
+
+def postgres_type(duckdb_type: str) -> str:
+    kind = duckdb_type.upper()
+    if kind.startswith("DECIMAL") or kind.startswith("NUMERIC"):
+        return kind.replace("DECIMAL", "NUMERIC")
+    mapping = {"VARCHAR": "VARCHAR", "DATE": "DATE", "INTEGER": "INTEGER", "BIGINT": "BIGINT",
+               "TIMESTAMP": "TIMESTAMP", "BOOLEAN": "BOOLEAN", "DOUBLE": "DOUBLE PRECISION", "SMALLINT": "SMALLINT"}
+    if kind not in mapping:
+        raise AssertionError(f"no PostgreSQL type for DuckDB {duckdb_type}")
+    return mapping[kind]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[tuple[str, str, bool]]:
+    schema, table = qualified.split(".")
+    rows = con.execute(
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    assert rows, f"{qualified} missing from DuckDB"
+    return [(name, kind, nullable == "YES") for name, kind, nullable in rows]
+
+
+def copy_ingest_tables(duck: duckdb.DuckDBPyConnection, server: PostgresServer) -> dict[str, int]:
+    """Create raw/audit/quarantine in Postgres with DuckDB's column types and COPY the rows over."""
+    copied = {}
+    with psycopg.connect(server.conninfo()) as pg, pg.cursor() as cur:
+        for qualified in INGEST_TABLES:
+            schema, table = qualified.split(".")
+            columns = table_columns(duck, qualified)
+            cur.execute(f"create schema if not exists {schema}")
+            column_ddl = ", ".join(
+                f'"{name}" {postgres_type(kind)}{"" if nullable else " NOT NULL"}' for name, kind, nullable in columns
+            )
+            cur.execute(f"create table {schema}.{table} ({column_ddl})")
+            names = ", ".join(f'"{name}"' for name, _, _ in columns)
+            rows = duck.execute(f"select {names} from {qualified}").fetchall()
+            with cur.copy(f"copy {schema}.{table} ({names}) from stdin") as copy:
+                for values in rows:
+                    copy.write_row(values)
+            copied[qualified] = len(rows)
+        pg.commit()
+        for qualified, expected in copied.items():
+            assert cur.execute(f"select count(*) from {qualified}").fetchone() == (expected,)
+    return copied
+
+
+# --- comparison -------------------------------------------------------------------------------
+
+
+def normalise(value: Any) -> Any:
+    """A comparable, exact form: decimals as their text (scale included), dates as ISO text."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        raise AssertionError(f"unexpected float {value!r} in a mart: money and measures must be decimals")
+    return value
+
+
+def mart_rows(fetch, table: str) -> tuple[list[str], dict[tuple, dict[str, Any]]]:
+    columns, rows = fetch(table)
+    keyed = {}
+    for values in rows:
+        record = {c: normalise(v) for c, v in zip(columns, values, strict=True)}
+        key = tuple(record[k] for k in MART_KEYS[table])
+        assert key not in keyed, f"{table}: duplicate key {key}"
+        keyed[key] = record
+    return columns, keyed
+
+
+def duckdb_fetcher(con: duckdb.DuckDBPyConnection):
+    def fetch(table: str):
+        cursor = con.execute(f"select * from marts.{table}")
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    return fetch
+
+
+def postgres_fetcher(con: psycopg.Connection):
+    def fetch(table: str):
+        cursor = con.execute(f"select * from marts.{table}")
+        return [d.name for d in cursor.description], cursor.fetchall()
+
+    return fetch
+
+
+def dbt_errors(result: Any) -> str:
+    """dbt's error lines (with the lines after each), else the tail of its output."""
+    output = getattr(result, "output", None)
+    if not output:
+        return str(result.exception)
+    lines = output.splitlines()
+    picked = [i for i, line in enumerate(lines) if "error" in line.lower() or "fail " in line.lower()]
+    if not picked:
+        return str(result.exception)
+    keep = sorted({j for i in picked for j in range(i, min(i + 6, len(lines)))})
+    return "\n".join(lines[j] for j in keep[:200])
+
+
+# --- the test ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer) -> dict[str, Any]:
+    base = tmp_path_factory.mktemp("pg_portability")
+    extracts = base / "extracts"
+    write_fixture(extracts)
+    settings: Settings = load_settings(
+        base / "warehouse", extracts, env={"ASCW_ALLOW_TEST_NHS_NUMBERS": "true", "ASCW_HMAC_KEY": "test-key"}
+    )
+    with connect(settings.duckdb_path) as con:
+        results = load_folder(con, extracts, settings)
+    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0), ("loaded", 0)], results
+
+    dbt_vars = ["--vars", json.dumps(settings.dbt_vars())]
+    # Separate target dirs: never disturb dbt_project/target that other runs and tests read.
+    duck_result = run_dbt(["build", *dbt_vars], settings, "duckdb",
+                          {"DBT_TARGET_PATH": str(base / "target_duckdb")})
+    assert duck_result.success, f"dbt build on DuckDB failed:\n{dbt_errors(duck_result)}"
+
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as duck:
+        copied = copy_ingest_tables(duck, postgres_server)
+
+    pg_result = run_dbt(["build", *dbt_vars], settings, "postgres",
+                        {"DBT_TARGET_PATH": str(base / "target_postgres"), **postgres_server.dbt_env()})
+    assert pg_result.success, f"dbt build on PostgreSQL failed:\n{dbt_errors(pg_result)}"
+
+    marts: dict[str, dict[str, Any]] = {"duckdb": {}, "postgres": {}}
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as duck:
+        fetch = duckdb_fetcher(duck)
+        for table in MARTS:
+            marts["duckdb"][table] = mart_rows(fetch, table)
+    with psycopg.connect(postgres_server.conninfo()) as pg:
+        fetch = postgres_fetcher(pg)
+        for table in MARTS:
+            marts["postgres"][table] = mart_rows(fetch, table)
+    return {"copied": copied, "marts": marts}
+
+
+def test_ingest_tables_copied(built: dict[str, Any]) -> None:
+    copied = built["copied"]
+    assert copied["audit.loads"] == 2
+    assert copied["raw.cld_events"] == 9 + 11
+
+
+def test_fixture_exercises_the_rules(built: dict[str, Any]) -> None:
+    """Guard the fixture itself, so the comparison below is never between two empty tables."""
+    _, events = built["marts"]["duckdb"]["fct_events"]
+    _, costs = built["marts"]["duckdb"]["fct_service_costs"]
+    assert max(e["submitted_copies"] for e in events.values()) > 1  # dedup merged copies
+    assert {e["event_type"] for e in events.values()} == {"Request", "Service"}
+    assert {c["cost_flag"] for c in costs.values()} >= {"costed", "one_off"}
+    assert any(c["event_end_date"] == "2024-10-15" for c in costs.values())  # death-corrected end
+    hourly = [c for c in costs.values() if c["cost_frequency"] == "Hourly"]
+    assert {c["weekly_cost"] for c in hourly} == {"338.79"}  # 2356p x 14.38 = 33879.28p
+    assert len({c["load_id"] for c in costs.values()}) == 2  # both files selected for some quarter
+
+
+@pytest.mark.parametrize("table", MARTS)
+def test_mart_matches_between_duckdb_and_postgres(built: dict[str, Any], table: str) -> None:
+    duck_columns, duck_rows = built["marts"]["duckdb"][table]
+    pg_columns, pg_rows = built["marts"]["postgres"][table]
+    assert pg_columns == duck_columns
+    assert len(pg_rows) == len(duck_rows) > 0
+    assert set(pg_rows) == set(duck_rows)
+    for column in MONEY.get(table, ()):
+        assert {k: r[column] for k, r in pg_rows.items()} == {k: r[column] for k, r in duck_rows.items()}, column
+    differences = [
+        (key, column, duck_rows[key][column], pg_rows[key][column])
+        for key in duck_rows
+        for column in duck_columns
+        if duck_rows[key][column] != pg_rows[key][column]
+    ]
+    assert not differences, f"{table}: {len(differences)} values differ, first: {differences[:5]}"
