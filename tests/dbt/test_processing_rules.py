@@ -179,3 +179,22 @@ def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
     rows = query(warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'")
     assert rows == [("NFA: Support declined", "cld_E06000005_2025-05-10.csv")]
     assert query(warehouse, "select status from marts.load_audit where load_id = ?".replace("?", f"'{load_id}'")) == [("withdrawn",)]
+
+
+def test_every_built_mart_and_staging_column_is_described(warehouse: Path, dbt_manifest: Path) -> None:
+    """The YAML describes every column the marts and staging models really have (data dictionary)."""
+    manifest = json.loads(dbt_manifest.read_text())
+    documented = {
+        (n["config"]["schema"], n["name"]): {c for c, v in n["columns"].items() if v.get("description", "").strip()}
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model"
+    }
+    actual: dict[tuple[str, str], set[str]] = {}
+    for schema, table, column in query(warehouse, """
+            select table_schema, table_name, column_name from information_schema.columns
+            where table_schema in ('marts', 'staging')"""):
+        actual.setdefault((schema, table), set()).add(column)
+    assert actual, "no mart or staging tables found"
+    for key, columns in actual.items():
+        missing = columns - documented.get(key, set())
+        assert not missing, f"{key}: undocumented columns {sorted(missing)}"

@@ -1,0 +1,115 @@
+"""The Dagster code location loads, its asset graph is what we expect, and the dbt manifest obeys
+the project's layout rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+EXPECTED_ASSET_KEYS = {
+    "audit/check_counts",
+    "audit/loads",
+    "intermediate/int_cld__event_exclusions",
+    "intermediate/int_cld__events_deduplicated",
+    "intermediate/int_cld__events_prepared",
+    "intermediate/int_cld__events_selected",
+    "intermediate/int_cld__person_attributes",
+    "intermediate/int_cld__person_deaths",
+    "intermediate/int_cld__person_identity",
+    "intermediate/int_cld__quarter_selection",
+    "intermediate/int_cld__service_costs",
+    "marts/dim_person",
+    "marts/fct_events",
+    "marts/fct_service_costs",
+    "marts/load_audit",
+    "quarantine/rejected_rows",
+    "quarantine/row_issues",
+    "raw/cld_events",
+    "raw/cld_extra_columns",
+    "raw/population",
+    "staging/stg_audit__loads",
+    "staging/stg_cld__events",
+}
+
+
+@pytest.fixture(scope="module")
+def defs(dbt_manifest: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module):
+    monkeypatch_module.setenv("ASCW_WAREHOUSE_DIR", str(tmp_path_factory.mktemp("defs")))
+    from orchestration import definitions
+
+    return definitions.defs
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+def test_definitions_load_and_asset_keys_snapshot(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    keys = {"/".join(k.path) for k in graph.get_all_asset_keys()}
+    non_seed = {k for k in keys if not k.startswith("seeds/")}
+    assert non_seed == EXPECTED_ASSET_KEYS
+    assert {k for k in keys if k.startswith("seeds/")} >= {"seeds/cld_event_outcome", "seeds/ref_la_codes"}
+
+
+def test_groups_follow_layers(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    groups = {"/".join(k.path): graph.get(k).group_name for k in graph.get_all_asset_keys()}
+    assert groups["raw/cld_events"] == "ingest"
+    assert groups["staging/stg_cld__events"] == "staging"
+    assert groups["intermediate/int_cld__service_costs"] == "intermediate"
+    assert groups["marts/fct_events"] == "marts"
+    assert groups["seeds/ref_la_codes"] == "seeds"
+
+
+def test_ge_checks_are_blocking_on_service_costs(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    blocking = checks["ge_fct_service_costs_blocking"]
+    assert blocking.blocking is True
+    assert "/".join(blocking.asset_key.path) == "marts/fct_service_costs"
+    assert checks["ge_fct_service_costs_plausibility"].blocking is False
+
+
+def test_every_writer_shares_one_duckdb_pool(defs) -> None:
+    from orchestration.defs.ingest.assets import DUCKDB_POOL
+
+    job = defs.resolve_job_def("build_warehouse")
+    pools = {node.definition.pool for node in job.graph.node_dict.values()}
+    assert pools == {DUCKDB_POOL}
+
+
+def test_manifest_models_live_under_models_and_have_primary_key_tests(dbt_manifest: Path) -> None:
+    manifest = json.loads(dbt_manifest.read_text())
+    models = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
+    assert models, "no models parsed"
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    pk_tested: set[str] = set()
+    for test in tests:
+        meta = test.get("test_metadata") or {}
+        if meta.get("name") in {"unique", "unique_combination"}:
+            pk_tested.update(test["depends_on"]["nodes"])
+    for uid, node in models.items():
+        assert node["original_file_path"].startswith("../models/"), node["original_file_path"]
+        assert node["description"].strip(), f"{uid} has no description"
+        assert uid in pk_tested, f"{uid} has no primary-key test"
+    seeds = [n for n in manifest["nodes"].values() if n["resource_type"] == "seed"]
+    assert all(s["original_file_path"].startswith("../seeds/") for s in seeds)
+
+
+def test_coded_field_lists_agree_between_python_dbt_and_seeds() -> None:
+    import csv
+    import re
+
+    from orchestration.defs.ingest.contract import CODED_FIELDS
+
+    macro = Path("dbt_project/macros/cld_fields.sql").read_text()
+    coded, unseeded = (re.findall(r"'([a-z_0-9]+)'", block) for block in macro.split("{% macro")[1:3])
+    assert coded == list(CODED_FIELDS)
+    with open("seeds/code_lists/unseeded_code_fields.csv") as handle:
+        assert unseeded == [r["field"] for r in csv.DictReader(handle)]

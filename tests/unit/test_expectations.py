@@ -1,0 +1,66 @@
+"""Every Great Expectations suite passes a good frame and fails a broken one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from orchestration.defs.quality.expectations import load_suite, suite_names, validate_frame
+
+
+def good_service_costs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "service_cost_key": ["a", "b", "c"],
+            "service_line_key": ["l1", "l2", "l3"],
+            "event_key": ["e1", "e2", "e3"],
+            "person_key": ["p1", "p2", "p3"],
+            "la_code": ["E06000005"] * 3,
+            "quarter_start": pd.to_datetime(["2024-04-01"] * 3),
+            "weekly_cost": [1185.55, 338.79, None],
+            "quarter_cost": [15412.15, 4404.31, 250.0],
+            "weeks_in_quarter": [13.0, 13.0, 0.1429],
+            "cost_flag": ["costed", "costed", "one_off"],
+            "service_type": ["Long term support: Residential care", "Long term support: Community",
+                             "Long term support: Community"],
+        }
+    )
+
+
+def test_every_suite_is_tested_here() -> None:
+    assert suite_names() == ["fct_service_costs"]
+
+
+def test_good_frame_passes_both_severities() -> None:
+    suite = load_suite("fct_service_costs")
+    assert validate_frame(good_service_costs(), suite, "error").success
+    assert validate_frame(good_service_costs(), suite, "warn").success
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expectation"),
+    [
+        ("weekly_cost", -1.0, "expect_column_values_to_be_between"),
+        ("quarter_cost", -0.01, "expect_column_values_to_be_between"),
+        ("event_key", None, "expect_column_values_to_not_be_null"),
+        ("person_key", None, "expect_column_values_to_not_be_null"),
+        ("service_cost_key", "b", "expect_column_values_to_be_unique"),
+        ("cost_flag", "free", "expect_column_values_to_be_in_set"),
+        ("weeks_in_quarter", 14.0, "expect_column_values_to_be_between"),
+    ],
+)
+def test_broken_frame_fails_the_blocking_suite(column: str, value, expectation: str) -> None:
+    frame = good_service_costs()
+    frame.loc[0, column] = value
+    result = validate_frame(frame, load_suite("fct_service_costs"), "error")
+    assert not result.success
+    assert (expectation, column) in {(f.expectation, f.column) for f in result.failures}
+
+
+def test_implausible_cost_fails_the_warning_suite_only() -> None:
+    frame = good_service_costs()
+    frame.loc[0, "weekly_cost"] = 9000.0  # residential at £9,000 a week
+    suite = load_suite("fct_service_costs")
+    assert validate_frame(frame, suite, "error").success
+    warn = validate_frame(frame, suite, "warn")
+    assert not warn.success and warn.failures[0].column == "weekly_cost"
