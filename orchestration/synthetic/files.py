@@ -42,6 +42,19 @@ IDX: dict[str, int] = {n: i for i, n in enumerate(CANONICAL)}
 R1_HEADER: dict[str, str] = {c.name: c.header for c in CLD_COLUMNS}
 DATE_COLUMNS = frozenset(c.name for c in CLD_COLUMNS if c.kind == "date")
 CODED_COLUMNS = frozenset(codes.FIELD_TABLES)
+# RowBuilder.row copies the person block by position
+assert CANONICAL[4:21] == (
+    "la_person_unique_identifier", "gp_practice_name", "gp_practice_code", "gender", "ethnicity", "date_of_birth",
+    "date_of_death", "client_type", "primary_support_reason", "postcode", "accommodation_status",
+    "employment_status", "has_unpaid_carer", "autism_spectrum_disorder_asd", "visual_impairment",
+    "hearing_impairment", "dementia",
+), "CLD_COLUMNS order changed: update RowBuilder.row"
+_I_EVENT_TYPE, _I_FUNDING, _I_OUTCOME = IDX["event_type"], IDX["client_funding_status"], IDX["event_outcome"]
+_I_ROUTE, _I_ASM_TYPE, _I_ELIGIBLE = IDX["request_route_of_access"], IDX["assessment_type"], IDX["eligible_needs_identified"]
+_I_ASM_METHOD, _I_CARER_INV = IDX["method_of_assessment"], IDX["informal_carer_involved_in_assessment"]
+_I_STYPE, _I_COMP, _I_MECH = IDX["service_type"], IDX["service_component"], IDX["delivery_mechanism"]
+_I_REASON, _I_ACHIEVED, _I_RMETHOD = IDX["review_reason"], IDX["review_outcomes_achieved"], IDX["method_of_review"]
+_I_REF, _I_START, _I_END, _I_DESC = IDX["event_reference"], IDX["event_start_date"], IDX["event_end_date"], IDX["event_description"]
 
 
 @dataclass
@@ -196,16 +209,37 @@ class RowMeta:
 class RowBuilder:
     """Builds typed rows (dates as ``date``) for one file, caching each person's columns."""
 
-    def __init__(self, data: LAData, f: CldFile, uplift_day: date, rng: random.Random) -> None:
+    def __init__(self, data: LAData, f: CldFile, uplift_day: date, rng: random.Random,
+                 fmt: Callable[[date], object] | None = None) -> None:  # fmt: skip
+        self.fmt: Callable[[date], object] = fmt or (lambda d: d)
         self.data = data
         self.f = f
         self.rel = f.release
         self.uplift_day = uplift_day
         self.rng = rng
         self._people: dict[int, list[object]] = {}
+        self._dods: dict[int, date | None] = {}
+        self.t_event = self._tx(codes.EVENT_TYPE)
+        self.t_outcome = self._tx(codes.OUTCOME)
+        self.t_route = self._tx(codes.ROUTE)
+        self.t_asm = self._tx(codes.ASSESSMENT_TYPE)
+        self.t_yes = self._tx(codes.YES_NO)
+        self.t_method = self._tx(codes.METHOD_OF_ASSESSMENT)
+        self.t_stype = self._tx(codes.SERVICE_TYPE)
+        self.t_comp = self._tx(codes.COMPONENT)
+        self.t_mech = self._tx(codes.MECHANISM)
+        self.t_reason = self._tx(codes.REVIEW_REASON)
+        self.t_achieved = self._tx(codes.REVIEW_OUTCOMES_ACHIEVED)
+        self.t_rmethod = self._tx(codes.METHOD_OF_REVIEW)
+        self.t_funding = self._tx(codes.FUNDING)
 
     def _t(self, table: codes.CodeTable, key: str | None) -> str | None:
         return None if key is None else code_text(table, key, self.rel)
+
+    def _tx(self, table: codes.CodeTable) -> dict[str | None, str | None]:
+        out: dict[str | None, str | None] = {k: code_text(table, k, self.rel) for k in table}
+        out[None] = None
+        return out
 
     def _person_cols(self, p: Person) -> list[object]:
         cached = self._people.get(p.pid)
@@ -216,6 +250,7 @@ class RowBuilder:
         gp = self.data.gp_practices[p.gp] if p.gp is not None else None
         dod = p.dod if (p.dod is not None and p.dod <= f.period_end and (p.dod_known or p.dod) <= f.known) else None
         su = p.client_type == "SU"
+        self._dods[p.pid] = dod
         cols: list[object] = [
             p.nhs,  # 0
             p.local_id,
@@ -223,8 +258,8 @@ class RowBuilder:
             gp[0] if gp else None,
             self._t(codes.GENDER, p.sex),
             self._t(codes.ETHNICITY, p.ethnicity),  # 5
-            p.dob,
-            dod,
+            self.fmt(p.dob),
+            None if dod is None else self.fmt(dod),
             self._t(codes.CLIENT_TYPE, p.client_type),
             self._t(codes.PSR, p.psr),
             p.postcode.at(as_of),  # 10
@@ -251,8 +286,8 @@ class RowBuilder:
         pc = self._person_cols(p)
         row: list[object] = [None] * len(CANONICAL)
         row[0] = f.la_code
-        row[1] = f.stated_start
-        row[2] = f.stated_end
+        row[1] = self.fmt(f.stated_start)
+        row[2] = self.fmt(f.stated_end)
         nhs = pc[0]
         if nhs is not None and p.nhs_gap_rate and self.rng.random() < p.nhs_gap_rate:
             nhs = None
@@ -267,7 +302,7 @@ class RowBuilder:
             needs = et in ("SRV", "REV") or (et == "ASM" and ev.asm_type == "FIN")
             if fund is None and needs:
                 fund = "UNK"
-            row[IDX["client_funding_status"]] = self._t(codes.FUNDING, fund)  # type: ignore[arg-type]
+            row[_I_FUNDING] = self.t_funding[fund]  # type: ignore[index]
         else:
             row[IDX["total_hrs_caring_per_week"]] = pc[19]
             row[IDX["no_of_adults_being_cared_for"]] = pc[20]
@@ -275,24 +310,24 @@ class RowBuilder:
             row[IDX["adult_2_linked_person_id"]] = pc[22]
             row[IDX["adult_3_linked_person_id"]] = pc[23]
         if et != "KBA":
-            row[IDX["event_type"]] = code_text(codes.EVENT_TYPE, et, self.rel)
-        row[IDX["event_reference"]] = ev.ref
-        row[IDX["event_start_date"]] = ev.start
-        row[IDX["event_end_date"]] = end
-        row[IDX["event_description"]] = ev.description
+            row[_I_EVENT_TYPE] = self.t_event[et]
+        row[_I_REF] = ev.ref
+        row[_I_START] = self.fmt(ev.start)
+        row[_I_END] = None if end is None else self.fmt(end)
+        row[_I_DESC] = ev.description
         outcome = shown_outcome(ev, f, end)
-        row[IDX["event_outcome"]] = self._t(codes.OUTCOME, outcome)
+        row[_I_OUTCOME] = self.t_outcome[outcome]
         if et == "REQ":
-            row[IDX["request_route_of_access"]] = self._t(codes.ROUTE, ev.route)
+            row[_I_ROUTE] = self.t_route[ev.route]
         elif et == "ASM":
-            row[IDX["assessment_type"]] = self._t(codes.ASSESSMENT_TYPE, ev.asm_type)
-            row[IDX["eligible_needs_identified"]] = self._t(codes.YES_NO, ev.eligible)
-            row[IDX["method_of_assessment"]] = self._t(codes.METHOD_OF_ASSESSMENT, ev.asm_method)
-            row[IDX["informal_carer_involved_in_assessment"]] = self._t(codes.YES_NO, ev.carer_involved)
+            row[_I_ASM_TYPE] = self.t_asm[ev.asm_type]
+            row[_I_ELIGIBLE] = self.t_yes[ev.eligible]
+            row[_I_ASM_METHOD] = self.t_method[ev.asm_method]
+            row[_I_CARER_INV] = self.t_yes[ev.carer_involved]
         elif et == "SRV":
-            row[IDX["service_type"]] = self._t(codes.SERVICE_TYPE, ev.stype)
-            row[IDX["service_component"]] = self._t(codes.COMPONENT, ev.comp)
-            row[IDX["delivery_mechanism"]] = self._t(codes.MECHANISM, ev.mech)
+            row[_I_STYPE] = self.t_stype[ev.stype]
+            row[_I_COMP] = self.t_comp[ev.comp]
+            row[_I_MECH] = self.t_mech[ev.mech]
             if ev.provider is not None:
                 row[IDX["provider_cqc_location_name"]] = ev.provider.name
                 row[IDX["provider_cqc_location_id"]] = ev.provider.cqc_location_id
@@ -304,17 +339,17 @@ class RowBuilder:
                     if ev.units_h is not None and ev.freq in ("Hourly", "Daily", "Per session"):
                         row[IDX["planned_units_per_week"]] = f"{ev.units_h // 100}.{ev.units_h % 100:02d}"
         elif et == "REV":
-            row[IDX["review_reason"]] = self._t(codes.REVIEW_REASON, ev.rev_reason)
-            row[IDX["review_outcomes_achieved"]] = self._t(codes.REVIEW_OUTCOMES_ACHIEVED, ev.rev_outcomes)
-            row[IDX["method_of_review"]] = self._t(codes.METHOD_OF_REVIEW, ev.rev_method)
-        meta = RowMeta(et, ev.start, end, p.dob, pc[7])  # type: ignore[arg-type]
+            row[_I_REASON] = self.t_reason[ev.rev_reason]
+            row[_I_ACHIEVED] = self.t_achieved[ev.rev_outcomes]
+            row[_I_RMETHOD] = self.t_rmethod[ev.rev_method]
+        meta = RowMeta(et, ev.start, end, p.dob, self._dods[p.pid])
         return row, meta
 
 
-def file_rows(data: LAData, f: CldFile, events: list[Event], uplift_day: date,
-              rng: random.Random) -> Iterator[tuple[list[object], RowMeta]]:  # fmt: skip
-    """Typed rows of ``f`` in canonical column order."""
-    builder = RowBuilder(data, f, uplift_day, rng)
+def file_rows(data: LAData, f: CldFile, events: list[Event], uplift_day: date, rng: random.Random,
+              fmt: Callable[[date], object] | None = None) -> Iterator[tuple[list[object], RowMeta]]:  # fmt: skip
+    """Rows of ``f`` in canonical column order; dates typed, or formatted by ``fmt``."""
+    builder = RowBuilder(data, f, uplift_day, rng, fmt)
     for ev in events:
         ok, end = shown_end(ev, f)
         if ok:
@@ -332,11 +367,14 @@ class Renderer:
         self.rng = rng
         self.order = [IDX[c] for c in f.columns]
         self._dates: dict[date, str] = {}
-        self.is_date = [c in DATE_COLUMNS for c in CANONICAL]
-        self.is_code = [c in CODED_COLUMNS for c in CANONICAL]
-        self.optional_blank_ok = [
-            c not in ("la_code", "reporting_period_start_date", "reporting_period_end_date") for c in CANONICAL
-        ]
+        self.code_idx = [IDX[c] for c in CANONICAL if c in CODED_COLUMNS]
+        # some exports write NULL for every blank in a handful of optional columns
+        self.blank = [""] * len(CANONICAL)
+        if f.null_rate:
+            optional = [c.name for c in CLD_COLUMNS if not c.required]
+            for name in rng.sample(optional, max(1, int(len(optional) * f.null_rate * 2))):
+                self.blank[IDX[name]] = "NULL"
+        self.row_untidy = f.untidy_rate * len(self.code_idx)
 
     def fmt_date(self, d: date) -> str:
         s = self._dates.get(d)
@@ -347,21 +385,15 @@ class Renderer:
 
     def render(self, row: list[object]) -> list[str]:
         """Strings in canonical order (the writer reorders)."""
-        out: list[str] = []
+        blank = self.blank
+        out: list[str] = [blank[i] if v is None else v for i, v in enumerate(row)]  # type: ignore[misc]
         r = self.rng
-        null_rate = self.f.null_rate
-        untidy = self.f.untidy_rate
-        for i, v in enumerate(row):
-            if v is None:
-                out.append("NULL" if null_rate and r.random() < null_rate else "")
-            elif self.is_date[i]:
-                out.append(self.fmt_date(v))  # type: ignore[arg-type]
-            else:
-                s = str(v)
-                if self.is_code[i] and untidy and r.random() < untidy:
-                    x = r.random()
-                    s = s + " " if x < 0.5 else (s.lower() if x < 0.85 else s.upper())
-                out.append(s)
+        if r.random() < self.row_untidy:
+            i = r.choice(self.code_idx)
+            s = out[i]
+            if s and s != "NULL":
+                x = r.random()
+                out[i] = s + " " if x < 0.5 else (s.lower() if x < 0.85 else s.upper())
         return out
 
     def reorder(self, strings: list[str]) -> list[str]:
@@ -377,11 +409,11 @@ def write_cld_file(out_dir: Path, data: LAData, f: CldFile, events: list[Event],
                    rng: random.Random, hook: RowHook | None = None) -> tuple[Path, int]:  # fmt: skip
     """Write one file, streaming; returns (path, data rows written)."""
     path = out_dir / f.name
-    rows = file_rows(data, f, events, uplift_day, rng)
     if f.container == "xlsx":
-        n = write_xlsx(path, f.header(), _xlsx_rows(rows, f, rng))
+        n = write_xlsx(path, f.header(), _xlsx_rows(file_rows(data, f, events, uplift_day, rng), f, rng))
         return path, n
     renderer = Renderer(f, rng)
+    rows = file_rows(data, f, events, uplift_day, rng, renderer.fmt_date)
     errors = "strict" if f.encoding != "cp1252" else "replace"
     n = 0
     with path.open("w", encoding=f.encoding, errors=errors, newline="") as fh:

@@ -232,6 +232,12 @@ def _weekly_units(ev: Event) -> Fraction | None:
     return None
 
 
+_PER_DAY: dict[str, tuple[int, int]] = {
+    "Weekly": (1, 7), "Fortnightly": (1, 14), "4-weekly": (1, 28), "Monthly": (12, 364), "Quarterly": (4, 364),
+    "Annually": (1, 364),
+}  # fmt: skip
+
+
 def money(pence: int) -> str:
     sign = "-" if pence < 0 else ""
     p = abs(pence)
@@ -246,7 +252,18 @@ class PaidLine:
     ttype: str
     a: date  # first paid day
     b: date  # last paid day
-    factor: Fraction  # 1, or the value-mismatch factor
+    factor: tuple[int, int]  # (numerator, denominator): (1, 1), (0, 1) never paid, or a value-mismatch factor
+    upw_num: int = 1  # units per week = upw_num / upw_den
+    upw_den: int = 1
+    old_price: int = 0  # pence per unit before the uplift date
+    new_price: int = 0  # pence per unit from the uplift date
+
+    def __post_init__(self) -> None:
+        ev = self.ev
+        upw = _weekly_units(ev) or Fraction(0)
+        self.upw_num, self.upw_den = upw.numerator, upw.denominator
+        self.old_price = ev.cost_p or 0
+        self.new_price = ev.uplift_p if ev.uplift_p is not None else self.old_price
 
 
 @dataclass(slots=True)
@@ -310,7 +327,7 @@ class LedgerBuilder:
             centre, account, ttype = _centre_for(ev)
             a = max(ev.start, w.start)
             b = min(ev.end or w.end, w.end)
-            out.append(PaidLine(ev, centre, account, ttype, a, b, Fraction(1)))
+            out.append(PaidLine(ev, centre, account, ttype, a, b, (1, 1)))
         self._choose_mismatches(out)
         return out
 
@@ -325,10 +342,10 @@ class LedgerBuilder:
         r.shuffle(candidates)
         n = max(3, round(len(lines) * 0.003))
         for pl in candidates[:n]:
-            pl.factor = Fraction(0)  # never paid
+            pl.factor = (0, 1)  # never paid
             self.mismatches.append((self.la, pl.ev.ref or "", pl.ev.person.local_id, "package_without_payment"))
         for pl in candidates[n : 2 * n]:
-            pl.factor = Fraction(3, 4) if r.random() < 0.5 else Fraction(5, 4)
+            pl.factor = (3, 4) if r.random() < 0.5 else (5, 4)
             self.mismatches.append((self.la, pl.ev.ref or "", pl.ev.person.local_id, "value_mismatch"))
 
     def _cycles(self, monthly: bool) -> list[tuple[date, date]]:
@@ -353,34 +370,47 @@ class LedgerBuilder:
 
     # ---- amounts ---------------------------------------------------------------------------
     def line_amount(self, pl: PaidLine, s: date, e: date) -> int:
-        """Pence for days s..e of a line: CLD cost x units/week x days/7, old price before the uplift."""
-        ev = pl.ev
-        if ev.freq == "One-off":
-            return ev.cost_p or 0
-        upw = _weekly_units(ev) or Fraction(0)
-        total = Fraction(0)
-        new_price = ev.uplift_p if ev.uplift_p is not None else ev.cost_p or 0
-        if ev.uplift_p is not None and s < self.upl:
-            old_days = (min(e, self.upl - timedelta(days=1)) - s).days + 1
-            total += Fraction(ev.cost_p or 0) * upw * old_days / 7
+        """Pence for days s..e of a line: CLD cost x units/week x days/7, old price before the uplift.
+
+        Integer arithmetic, rounded half up once (exact to the penny).
+        """
+        if pl.ev.freq == "One-off":
+            return pl.old_price
+        num = 0
+        if pl.new_price != pl.old_price and s < self.upl:
+            old_end = min(e, self.upl - timedelta(days=1))
+            num += pl.old_price * ((old_end - s).days + 1)
             s = self.upl
         if s <= e:
-            total += Fraction(new_price) * upw * ((e - s).days + 1) / 7
-        return _half_up(total * pl.factor)
+            num += pl.new_price * ((e - s).days + 1)
+        fn, fd = pl.factor
+        n = num * pl.upw_num * fn
+        d = pl.upw_den * 7 * fd
+        return (2 * n + d) // (2 * d)
+
+    def full_amount(self, pl: PaidLine, s: date, e: date) -> int:
+        """As :meth:`line_amount` but at the line's CLD cost even for a value-mismatch line."""
+        if pl.factor == (1, 1):
+            return self.line_amount(pl, s, e)
+        f = pl.factor
+        pl.factor = (1, 1)
+        try:
+            return self.line_amount(pl, s, e)
+        finally:
+            pl.factor = f
 
     def _quantity(self, pl: PaidLine, s: date, e: date) -> tuple[str, str, str]:
         ev = pl.ev
         days = (e - s).days + 1
-        price = ev.uplift_p if (ev.uplift_p is not None and s >= self.upl) else ev.cost_p or 0
+        price = pl.new_price if s >= self.upl else pl.old_price
         if ev.freq == "One-off":
             return "1.00", "One-off", money(price)
-        per_day = {"Weekly": Fraction(1, 7), "Fortnightly": Fraction(1, 14), "4-weekly": Fraction(1, 28),
-                   "Monthly": Fraction(12, 364), "Quarterly": Fraction(4, 364), "Annually": Fraction(1, 364)}  # fmt: skip
-        if ev.freq in per_day:
-            q = per_day[ev.freq] * days
+        per_day = _PER_DAY.get(ev.freq or "")
+        if per_day is not None:
+            n, d = per_day[0] * days * 100, per_day[1]
         else:
-            q = Fraction(ev.units_h or 0, 100) * days / 7
-        return money(_half_up(q * 100)), ev.freq or "", money(price)
+            n, d = (ev.units_h or 0) * days, 7
+        return money((2 * n + d) // (2 * d)), ev.freq or "", money(price)
 
     # ---- one payment cycle -------------------------------------------------------------------
     def cycle_postings(self, ci: int, cycle: tuple[date, date], dp: bool) -> Iterator[Posting]:
@@ -393,8 +423,9 @@ class LedgerBuilder:
         salt = self.salt
         when = (cs + timedelta(days=int(_u(salt, ci, 1) * 3))) if dp else (ce + timedelta(days=self.run_lag))
         when = _weekday(when)
+        desc = "Direct payment" if dp else f"Schedule payment {cs.day:02d}/{cs.month:02d}/{cs.year}"
         for pl in self.lines:
-            if pl.factor == 0 or (pl.ttype == "direct_payment") != dp:
+            if pl.factor[0] == 0 or (pl.ttype == "direct_payment") != dp:
                 continue
             ev = pl.ev
             if ev.freq == "One-off":
@@ -416,8 +447,7 @@ class LedgerBuilder:
             prov = ev.provider
             yield Posting(
                 post, period_of(post), pl.centre, pl.account, pl.ttype, amount,
-                description="Direct payment" if dp else f"Schedule payment {cs.strftime('%d/%m/%Y')}",
-                local_id=ev.person.local_id, nhs=ev.person.nhs, service_ref=ev.ref, sp_start=s, sp_end=e,
+                description=desc, local_id=ev.person.local_id, nhs=ev.person.nhs, service_ref=ev.ref, sp_start=s, sp_end=e,
                 provider=(prov.provider_id, prov.name, prov.cqc_location_id) if prov else None,
                 quantity=q, unit_type=ut, unit_rate=rate,
             )  # fmt: skip
@@ -440,8 +470,7 @@ class LedgerBuilder:
             if status not in ("JOINT", "FULL_COST"):
                 continue
             res = any(pl.ev.stype in ("LTS_RES", "LTS_NUR") for pl in pls)
-            cost = sum(self.line_amount(PaidLine(pl.ev, pl.centre, pl.account, pl.ttype, pl.a, pl.b, Fraction(1)),
-                                        max(cs, pl.a), min(ce, pl.b)) for pl in pls)  # fmt: skip
+            cost = sum(self.full_amount(pl, max(cs, pl.a), min(ce, pl.b)) for pl in pls)
             if status == "FULL_COST":
                 amount = cost
             else:
@@ -464,7 +493,7 @@ class LedgerBuilder:
         for fy, fs, fe in self.window.financial_years():
             acc = out[fy]
             for pl in self.lines:
-                if pl.factor == 0:
+                if pl.factor[0] == 0:
                     continue
                 if pl.ev.freq == "One-off":
                     if fs <= pl.ev.start <= fe:

@@ -64,3 +64,13 @@ def test_implausible_cost_fails_the_warning_suite_only() -> None:
     assert validate_frame(frame, suite, "error").success
     warn = validate_frame(frame, suite, "warn")
     assert not warn.success and warn.failures[0].column == "weekly_cost"
+
+
+def test_rules_page_lists_every_rule() -> None:
+    from pathlib import Path
+
+    from orchestration.defs.ingest.rules import RULES
+
+    page = Path("docs/rules.md").read_text()
+    for code, spec in RULES.items():
+        assert f"| `{code}` | {spec.level} | {spec.severity} |" in page

@@ -239,3 +239,20 @@ def test_derived_period_drops_thin_months_and_the_received_month() -> None:
     small = Counter({("2024-04", "Request"): 10})
     stated = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
     assert derive_period(small, dt.date(2025, 1, 5), stated) == stated
+
+
+def test_per_la_settings_narrow_date_formats_and_pin_encoding(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from orchestration.settings import LaSettings
+
+    settings = make_settings(tmp_path / "wh")
+    settings = replace(settings, las={LA: LaSettings(date_formats=("iso",), encoding="cp1252")})
+    path = write_cld(tmp_path / "in" / "c.csv", [row(event_description="Café £5"), row(event_start_date="01/05/2024")],
+                     encoding="utf-8")
+    with connect(settings.duckdb_path) as con:
+        result = load_file(con, path, settings)
+        assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+        assert con.execute("select encoding from audit.loads").fetchone() == ("cp1252",)
+        # UTF-8 bytes read as the pinned Windows-1252: the text shows it, nothing is guessed.
+        assert con.execute("select event_description from raw.cld_events").fetchone() == ("CafÃ© Â£5",)

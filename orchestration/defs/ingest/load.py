@@ -27,7 +27,7 @@ from orchestration.defs.ingest.reading import FileRefused, OpenedFile, Record, o
 from orchestration.defs.ingest.recognise import Recognised, recognise
 from orchestration.defs.ingest.reference import code_lists, resolve_la_code, unseeded_fields
 from orchestration.defs.ingest.rules import rule
-from orchestration.settings import Settings
+from orchestration.settings import LaSettings, Settings
 
 # Files that sit beside extracts but are not extracts (generator and operator sidecars).
 SIDECAR_FILES = {"fault_manifest.csv", "finance_expected_mismatches.csv", "received_at.csv"}
@@ -520,6 +520,25 @@ def _quarantine_refused_rows(
     return len(rows)
 
 
+def _file_la_settings(path: Path, settings: Settings) -> LaSettings:
+    """Per-LA encoding or sheet settings apply once the file's LA is known: peek at its first row.
+
+    Only done when some LA pins an encoding or sheet, so the common case reads the file once.
+    """
+    pinned = {code for code, la in settings.las.items() if la.encoding or la.sheet_name}
+    if not pinned:
+        return settings.default_la
+    try:
+        opened = open_extract(path, settings.default_la.encoding, settings.default_la.sheet_name)
+        position = recognise(opened.header, path.name).positions.get("la_code")
+        first = next((r for r in opened.records if r.values is not None), None)
+    except FileRefused:
+        return settings.default_la
+    if position is None or first is None or not first.values[position]:
+        return settings.default_la
+    return settings.for_la(resolve_la_code(first.values[position] or ""))
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -554,7 +573,7 @@ def load_file(
     dataset: str | None = None
     con.execute("BEGIN TRANSACTION")
     try:
-        la = settings.default_la
+        la = _file_la_settings(path, settings)
         opened = open_extract(path, la.encoding, la.sheet_name)
         recognised = recognise(opened.header, path.name)
         dataset = recognised.dataset
