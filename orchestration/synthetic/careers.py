@@ -327,12 +327,13 @@ def _lines_for_spell(ctx: LAContext, person: Person, spell: Spell, profile: str,
         lines.append(ln)
         return lines
     package = _community_package(ctx, person, age, profile)
-    if person.psr in ("LD", "MH") and age < 65:
+    if person.psr in ("LD", "MH") and age < 65 and r.random() < 0.95:
         comps = {c for c, *_ in package}
+        since = date(1900, 1, 1) if spell is None or spell.start < w.start else spell.start
         if "SUPPORTED_LIVING" in comps:
-            person.accommodation.set_from(date(1900, 1, 1), "SUPPORTED")
+            person.accommodation.set_from(since, "SUPPORTED")
         elif "SHARED_LIVES" in comps:
-            person.accommodation.set_from(date(1900, 1, 1), "SHARED_LIVES")
+            person.accommodation.set_from(since, "SHARED_LIVES")
     for comp, stype, cost, pkind, main in package:
         mech = _mechanism(ctx, profile, main) if comp != "DIRECT_PAYMENT" else ("DP" if r.random() > 0.03 else None)
         # a line running at the window start may be the latest version of an older package

@@ -59,8 +59,8 @@ def short_term_care_home_weekly(rng: random.Random, nursing: bool) -> Cost:
 
 def home_care(rng: random.Random, age: int) -> Cost:
     rate = _lognorm(rng, 23.56, 0.06)
-    mean_hours = 14.38 if age >= 65 else 16.5
-    hours = rng.gammavariate(2.2, mean_hours / 2.2)
+    mean_hours = 14.38 if age >= 65 else 15.0
+    hours = rng.gammavariate(2.4, (mean_hours - 0.4) / 2.4)
     hours = min(max(hours, 1.5), 70.0)
     hours = round(hours * 4) / 4  # quarter hours
     return ("Hourly", _pence(rate), int(round(hours * 100)))

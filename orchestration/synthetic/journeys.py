@@ -80,17 +80,22 @@ def generate_contacts(ctx: LAContext, lts_direct: int, lts_via_stmax: int) -> di
         n = int(v) + (1 if r.random() < v - int(v) else 0)
         kinds += [k] * n
     r.shuffle(kinds)
-    for kind in kinds:
-        start = w.start - timedelta(days=lead) + timedelta(days=r.randrange(days))
-        person = _contact_person(ctx, start)
+    starts = sorted(w.start - timedelta(days=lead) + timedelta(days=r.randrange(days)) for _ in kinds)
+    recent: list[tuple[Person, date]] = []  # earlier contacts who may come back (repeat requests)
+    for kind, start in zip(kinds, starts, strict=True):
+        person = None
+        if recent and r.random() < 0.14:
+            cand, last = recent[r.randrange(len(recent))]
+            if cand.dod is None and (start - last).days >= 30:
+                person = cand
+        if person is None:
+            person = _contact_person(ctx, start)
         _journey(ctx, person, kind, start)
         counts[kind] += 1
-        # some people come back later (a separate request)
-        if r.random() < 0.13 and person.dod is None:
-            again = start + timedelta(days=r.randrange(35, 330))
-            if again < w.end:
-                kind2 = pick(r, {"signpost": 40, "no_services": 30, "low_level": 20, "stmax": 10})
-                _journey(ctx, person, kind2, again)
+        if person.dod is None:
+            recent.append((person, start + timedelta(days=60)))
+            if len(recent) > 3000:
+                recent.pop(r.randrange(len(recent)))
     return counts
 
 

@@ -42,6 +42,41 @@ def pick(rng: random.Random, weights: Mapping[K, float]) -> K:
     return last
 
 
+class BlockSampler:
+    """Draws categories so that every block of ``block`` draws holds the target shares exactly.
+
+    Used where a small LA must still land near a national share (e.g. learning-disability paid
+    employment, 5.7%): independent draws would scatter a 300-person group by ±2.5 points.
+    """
+
+    def __init__(self, weights: Mapping[K, float], rng: random.Random, block: int = 200) -> None:
+        total = sum(weights.values())
+        self._items = list(weights.items())
+        self._total = total
+        self._rng = rng
+        self._block = block
+        self._queue: list[K] = []
+
+    def draw(self) -> K:
+        if not self._queue:
+            counts = [(k, w / self._total * self._block) for k, w in self._items]
+            queue: list[K] = []
+            for k, c in counts:
+                n = int(c) + (1 if self._rng.random() < c - int(c) else 0)
+                queue += [k] * n
+            self._rng.shuffle(queue)
+            self._queue = queue or [self._items[0][0]]
+        return self._queue.pop()
+
+
+LD_EMPLOYMENT: dict[str | None, float] = {
+    "PAID_LT16": 4.0, "PAID_16P": 1.65, "PAID_UNK": 0.35, "SEEKING": 6, "NOT_SEEKING": 68, "VOLUNTARY": 8, "UNK": 12,
+}  # fmt: skip
+LD_COMMUNITY_ACCOMMODATION: dict[str | None, float] = {
+    "FAMILY": 52, "TENANT_LA": 12, "TENANT_PRIV": 4, "SHARED_LIVES": 2, "OWNER": 2, "UNK": 13, "OTHER_TEMP": 6,
+    "GUEST": 4, "HOSPITAL": 5,
+}  # fmt: skip
+
 ETHNICITY_MIX: dict[str, float] = {
     "WBRI": 78.5, "WIRI": 1.0, "WGIT": 0.2, "WROM": 0.1, "WOTH": 4.0,
     "MWBC": 0.5, "MWBA": 0.2, "MWAS": 0.3, "MOTH": 0.3,
@@ -91,6 +126,8 @@ class LAContext:
         self._outward = _OUTWARD.get(spec.la_code) or self._invent_outward()
         self._make_gp_practices()
         self._make_providers()
+        self.ld_employment = BlockSampler(LD_EMPLOYMENT, self.rng)
+        self.ld_accommodation = BlockSampler(LD_COMMUNITY_ACCOMMODATION, self.rng)
 
     # ---- ids -------------------------------------------------------------------------------
     def _invent_outward(self) -> tuple[str, ...]:
@@ -211,8 +248,8 @@ class LAContext:
             sex = "U"
         elif r.random() < 0.001:
             sex = "O"
-        accommodation = self._accommodation(age, psr, setting, client_type)
-        employment = self._employment(age, psr, client_type)
+        accommodation = self._accommodation(age, psr, setting, client_type, lts)
+        employment = self._employment(age, psr, client_type, lts)
         person = Person(
             pid=pid,
             local_id=f"P{pid + 10_000:08d}",
@@ -241,7 +278,8 @@ class LAContext:
         self.data.people.append(person)
         return person
 
-    def _accommodation(self, age: int, psr: str | None, setting: str | None, client_type: str) -> str | None:
+    def _accommodation(self, age: int, psr: str | None, setting: str | None, client_type: str,
+                       lts: bool = False) -> str | None:  # fmt: skip
         r = self.rng
         if setting == "RES":
             return "CARE_HOME"
@@ -250,11 +288,7 @@ class LAContext:
         if client_type != "SU":
             return pick(r, {"OWNER": 60, "TENANT_LA": 17, "TENANT_PRIV": 10, "FAMILY": 10, "UNK": 3})
         if psr == "LD" and age < 65:
-            return pick(
-                r,
-                {"FAMILY": 44, "SUPPORTED": 27, "TENANT_LA": 11, "TENANT_PRIV": 3, "SHARED_LIVES": 3,
-                 "OWNER": 2, "UNK": 5, "OTHER_TEMP": 2, "GUEST": 1.5, "HOSPITAL": 1.5},
-            )  # fmt: skip
+            return self.ld_accommodation.draw() if lts else pick(r, LD_COMMUNITY_ACCOMMODATION)
         if psr == "MH" and age < 65:
             return pick(
                 r,
@@ -273,17 +307,13 @@ class LAContext:
              "TEMP_COUNCIL": 1.5, "GUEST": 1, "UNK": 4.5},
         )  # fmt: skip
 
-    def _employment(self, age: int, psr: str | None, client_type: str) -> str | None:
+    def _employment(self, age: int, psr: str | None, client_type: str, lts: bool = False) -> str | None:
         r = self.rng
         if age >= 65:
             return pick(r, {"NOT_SEEKING": 88, "UNK": 7, None: 5})  # type: ignore[dict-item]
         if psr == "LD" and client_type == "SU":
             # old ASCOF 1E: 5.7% in paid work, 29% of them 16+ hours a week
-            return pick(
-                r,
-                {"PAID_LT16": 4.0, "PAID_16P": 1.65, "PAID_UNK": 0.35, "SEEKING": 6, "NOT_SEEKING": 68,
-                 "VOLUNTARY": 8, "UNK": 12},
-            )  # fmt: skip
+            return self.ld_employment.draw() if lts else pick(r, LD_EMPLOYMENT)
         if client_type != "SU":
             return pick(r, {"PAID_16P": 30, "PAID_LT16": 12, "NOT_SEEKING": 45, "UNK": 8, None: 5})  # type: ignore[dict-item]
         return pick(

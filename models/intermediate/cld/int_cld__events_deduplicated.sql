@@ -5,7 +5,9 @@
 -- text. Open services at the end of a non-final quarter that no later quarter carries are cropped
 -- to that quarter's end (§3.6). The kept row is one submitted row, never a merge, chosen by:
 --   latest file derived period end; open end first, then latest end; outcome hierarchy rank;
---   conversation first; latest load; highest row number.
+--   conversation first; latest load; highest row number; then, for the same submitted row carried
+--   by several quarters of one file, the latest such quarter (a total order: same result on every
+--   adapter).
 
 with
 
@@ -49,7 +51,8 @@ ranked as (
                 case when is_conversation then 0 else 1 end,
                 received_at desc,
                 load_id desc,
-                row_number desc
+                row_number desc,
+                quarter_start desc
         ) as keep_rank,
         count(*) over (partition by event_key) as submitted_copies
     from cropped

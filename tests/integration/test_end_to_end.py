@@ -1,0 +1,163 @@
+"""End to end as a council BI team would run it: generate demo extracts, `ascw build`, query marts,
+then use the follow-up commands. Also: every fault the generator injects is caught."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import TEST_KEY, make_settings
+
+pytestmark = pytest.mark.slow
+
+ASCW = [sys.executable, "-m", "orchestration.cli"]
+
+
+def ascw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "ASCW_HMAC_KEY": TEST_KEY, **(env or {})}
+    return subprocess.run([*ASCW, *args], capture_output=True, text=True, env=full_env, check=False)
+
+
+@pytest.fixture(scope="session")
+def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from orchestration.synthetic.generate import generate
+
+    out = tmp_path_factory.mktemp("demo") / "extracts"
+    generate(out, scale="demo", seed=42)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_build(demo_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    warehouse = tmp_path_factory.mktemp("demo_wh")
+    result = ascw("build", "--extracts", str(demo_extracts), "--warehouse", str(warehouse), "--allow-test-nhs-numbers")
+    return warehouse, result
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_build_succeeds_and_prints_a_summary(demo_build) -> None:
+    warehouse, result = demo_build
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "=== ascw build summary ===" in result.stdout
+    assert "checks: " in result.stdout and " 0 failed" in result.stdout
+    assert str(warehouse / "warehouse.duckdb") in result.stdout
+
+
+def test_marts_hold_the_demo_council(demo_build) -> None:
+    warehouse, _ = demo_build
+    people = query(warehouse, "select count(*) from marts.dim_person")[0][0]
+    assert 7_000 <= people <= 16_000  # ≈ 10,000 people over two years (synthetic_data.md)
+    events = query(warehouse, "select event_type, count(*) from marts.fct_events group by 1")
+    assert {e for e, _ in events} == {"Request", "Assessment", "Service", "Review"}
+    assert query(warehouse, "select count(*) from marts.fct_service_costs where cost_flag = 'costed'")[0][0] > 1000
+    # Overlapping rolling files collapse: far fewer events than rows loaded.
+    loaded = query(warehouse, "select sum(rows_loaded) from marts.load_audit where dataset = 'cld'")[0][0]
+    assert query(warehouse, "select count(*) from marts.fct_events")[0][0] < loaded
+
+
+def test_every_load_balances(demo_build) -> None:
+    warehouse, _ = demo_build
+    assert query(warehouse, "select count(*) from marts.load_audit where rows_in <> rows_loaded + rows_rejected") == [(0,)]
+    statuses = dict(query(warehouse, "select status, count(*) from marts.load_audit group by 1"))
+    assert statuses.get("refused", 0) == 0 and statuses.get("failed", 0) == 0
+
+
+def test_residential_costs_near_the_national_anchor(demo_build) -> None:
+    warehouse, _ = demo_build
+    mean = query(warehouse, """
+        select avg(weekly_cost) from marts.fct_service_costs
+        where service_type in ('Long term support: Residential care', 'Long term support: Nursing care')
+          and cost_flag = 'costed'""")[0][0]
+    assert 900 <= float(mean) <= 1500  # £1,185.55 a week nationally, ±25% spread
+
+
+def test_rebuild_is_idempotent(demo_build, demo_extracts: Path) -> None:
+    warehouse, _ = demo_build
+    before = query(warehouse, "select count(*), sum(quarter_cost) from marts.fct_service_costs")
+    again = ascw("build", "--extracts", str(demo_extracts), "--warehouse", str(warehouse), "--allow-test-nhs-numbers")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "skipped_duplicate" in again.stdout
+    assert query(warehouse, "select count(*), sum(quarter_cost) from marts.fct_service_costs") == before
+    assert query(warehouse, "select count(*) from raw.cld_events")[0][0] == query(
+        warehouse, "select sum(rows_loaded) from audit.loads where status = 'loaded'")[0][0]
+
+
+def test_status_validate_and_rejections_commands(demo_build, demo_extracts: Path, tmp_path: Path) -> None:
+    warehouse, _ = demo_build
+    status = ascw("--warehouse", str(warehouse), "status")
+    assert status.returncode == 0 and "loaded" in status.stdout
+    load_id = query(warehouse, "select load_id from audit.loads where dataset = 'cld' limit 1")[0][0]
+    out = tmp_path / "rejected.csv"
+    exported = ascw("--warehouse", str(warehouse), "rejections", "--load", load_id, "--out", str(out), "--include-flags")
+    assert exported.returncode == 0, exported.stderr
+    with out.open() as handle:
+        header = next(csv.reader(handle))
+    assert header == ["source_file", "row_number", "column", "rule", "value", "message", "outcome"]
+    first_cld = sorted(demo_extracts.glob("cld_*.csv"))[0]
+    dry = ascw("validate", str(first_cld), "--allow-test-nhs-numbers")
+    assert dry.returncode == 0, dry.stderr
+    assert "would be loaded as cld" in dry.stdout
+    assert ascw("--warehouse", str(warehouse), "rejections", "--load", "nope", "--out", str(out)).returncode == 2
+
+
+def test_a_refused_file_gives_exit_code_3_and_good_files_still_load(tmp_path: Path) -> None:
+    from cld_builder import row, write_cld
+
+    extracts = tmp_path / "in"
+    write_cld(extracts / "good.csv", [row()])
+    write_cld(extracts / "bad.csv", [row()], drop=("event_outcome",))
+    result = ascw("build", "--extracts", str(extracts), "--warehouse", str(tmp_path / "wh"), "--allow-test-nhs-numbers")
+    assert result.returncode == 3, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "bad.csv rejected: missing required column(s): Event Outcome" in result.stdout
+    assert query(tmp_path / "wh", "select count(*) from marts.fct_events") == [(1,)]
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert ascw("build", "--extracts", str(tmp_path / "missing")).returncode == 2
+    assert ascw("--warehouse", str(tmp_path / "none"), "status").returncode == 2
+
+
+def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
+    """`--faults 0.05`: each manifest entry is quarantined, flagged, or its file refused."""
+    from orchestration.defs.ingest.load import load_folder
+    from orchestration.defs.ingest.store import connect
+    from orchestration.synthetic.generate import generate
+
+    result = generate(tmp_path / "x", scale="demo", seed=7, faults=0.05)
+    settings = make_settings(tmp_path / "wh", tmp_path / "x")
+    with connect(settings.duckdb_path) as con:
+        loads = load_folder(con, tmp_path / "x", settings)
+        assert all(r.rows_in == r.rows_loaded + r.rows_rejected for r in loads)
+        caught = set(con.execute('select source_file, row_number, "column", rule from quarantine.rejected_rows').fetchall())
+        caught |= set(con.execute('select source_file, row_number, "column", rule from quarantine.row_issues').fetchall())
+        refused = set(con.execute("select source_file, rule from audit.loads where status = 'refused'").fetchall())
+    with result.manifest_path.open() as handle:
+        manifest = list(csv.DictReader(handle))
+    assert {m["fault"] for m in manifest} >= {
+        "date_unparseable", "date_us_order", "nhs_check_digit", "missing_mandatory", "unknown_code",
+        "end_before_start", "duplicate_row", "event_after_death", "missing_column", "truncated_last_line",
+    }
+    missed = []
+    for m in manifest:
+        if not m["row_number"]:
+            found = (m["file"], m["expected_rule"]) in refused
+        elif m["expected_rule"] in {"malformed_row", "duplicate_row"}:
+            found = any(c[0] == m["file"] and c[1] == int(m["row_number"]) and c[3] == m["expected_rule"] for c in caught)
+        else:
+            found = (m["file"], int(m["row_number"]), m["column"], m["expected_rule"]) in caught
+        if not found:
+            missed.append(m)
+    assert not missed, f"{len(missed)} of {len(manifest)} faults not caught, e.g. {missed[:5]}"
