@@ -75,7 +75,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         try:
             return func(*args, **kwargs)
-        except click.ClickException:
+        except (click.ClickException, click.exceptions.Exit):
             raise
         except ConfigError as exc:
             raise UserError(str(exc)) from exc

@@ -457,7 +457,7 @@ def _front_door(ctx: LAContext, person: Person, first: Spell, age: float) -> str
     """Request -> assessment (or reablement) -> long-term support, for people starting LTS in the window."""
     r = ctx.rng
     t = first.start
-    via_stmax = first.setting == "COM" and r.random() < (0.30 if age >= 65 else 0.08)
+    via_stmax = first.setting == "COM" and r.random() < (0.40 if age >= 65 else 0.08)
     # financial assessment around the start of support; funding status known once it completes
     if r.random() < 0.9:
         fa_start = t + timedelta(days=r.randrange(-10, 15))

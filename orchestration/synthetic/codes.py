@@ -414,8 +414,13 @@ def all_value_keys() -> dict[str, frozenset[str]]:
 
 
 _ACRONYMS = {"la": "LA", "nhs": "NHS", "gp": "GP", "asd": "ASD", "cqc": "CQC", "id": "ID"}
+_SMALL_WORDS = frozenset({"of", "in", "per", "for"})
 
 
 def r2_header(canonical: str) -> str:
-    """DHSC-style underscore header: ``event_outcome`` -> ``Event_Outcome``, ``la_code`` -> ``LA_Code``."""
-    return "_".join(_ACRONYMS.get(p, p.capitalize()) for p in canonical.split("_"))
+    """DHSC-style underscore header: ``event_outcome`` -> ``Event_Outcome``, ``la_code`` -> ``LA_Code``,
+    ``request_route_of_access`` -> ``Request_Route_of_Access`` (lower-casing gives the canonical name)."""
+    parts = canonical.split("_")
+    return "_".join(
+        _ACRONYMS.get(p) or (p if (i and p in _SMALL_WORDS) else p.capitalize()) for i, p in enumerate(parts)
+    )

@@ -117,9 +117,14 @@ def plan_files(la_code: str, window: Window, release: str, xlsx_first: bool, rng
             null_rate=0.25 if rng.random() < 0.3 else 0.0,
         )
         files.append(f)
-    # both date formats appear
+    # both date formats appear; at least one file has a BOM and one writes NULL for blanks
     if len({f.date_format for f in files}) == 1 and len(files) > 1:
         files[1].date_format = "uk" if files[0].date_format == "iso" else "iso"
+    if len(files) > 3:
+        if not any(f.encoding == "utf-8-sig" for f in files[1:]):
+            files[3].encoding = "utf-8-sig"
+        if not any(f.null_rate for f in files[1:]):
+            files[-1].null_rate = 0.25
     last = files[-1]
     resub_known = last.received + timedelta(days=rng.randrange(7, 15))
     files.append(
@@ -232,9 +237,16 @@ class RowBuilder:
         self.t_achieved = self._tx(codes.REVIEW_OUTCOMES_ACHIEVED)
         self.t_rmethod = self._tx(codes.METHOD_OF_REVIEW)
         self.t_funding = self._tx(codes.FUNDING)
-
-    def _t(self, table: codes.CodeTable, key: str | None) -> str | None:
-        return None if key is None else code_text(table, key, self.rel)
+        self.t_gender = self._tx(codes.GENDER)
+        self.t_eth = self._tx(codes.ETHNICITY)
+        self.t_client = self._tx(codes.CLIENT_TYPE)
+        self.t_psr = self._tx(codes.PSR)
+        self.t_accom = self._tx(codes.ACCOMMODATION)
+        self.t_emp = self._tx(codes.EMPLOYMENT)
+        self.t_ynu = self._tx(codes.YES_NO_UNKNOWN)
+        self.t_vis = self._tx(codes.VISUAL)
+        self.t_hear = self._tx(codes.HEARING)
+        self.t_hours = self._tx(codes.HOURS_CARING)
 
     def _tx(self, table: codes.CodeTable) -> dict[str | None, str | None]:
         out: dict[str | None, str | None] = {k: code_text(table, k, self.rel) for k in table}
@@ -256,22 +268,22 @@ class RowBuilder:
             p.local_id,
             gp[1] if gp else None,
             gp[0] if gp else None,
-            self._t(codes.GENDER, p.sex),
-            self._t(codes.ETHNICITY, p.ethnicity),  # 5
+            self.t_gender[p.sex],
+            self.t_eth[p.ethnicity],  # 5
             self.fmt(p.dob),
             None if dod is None else self.fmt(dod),
-            self._t(codes.CLIENT_TYPE, p.client_type),
-            self._t(codes.PSR, p.psr),
+            self.t_client[p.client_type],
+            self.t_psr[p.psr],
             p.postcode.at(as_of),  # 10
-            self._t(codes.ACCOMMODATION, p.accommodation.at(as_of)),
-            self._t(codes.EMPLOYMENT, p.employment.at(as_of)),
-            self._t(codes.YES_NO, p.has_carer),
-            self._t(codes.YES_NO_UNKNOWN, p.asd) if su else None,
-            self._t(codes.VISUAL, p.visual) if su else None,  # 15
-            self._t(codes.HEARING, p.hearing) if su else None,
-            self._t(codes.YES_NO_UNKNOWN, p.dementia) if su else None,
+            self.t_accom[p.accommodation.at(as_of)],
+            self.t_emp[p.employment.at(as_of)],
+            self.t_yes[p.has_carer],
+            self.t_ynu[p.asd] if su else None,
+            self.t_vis[p.visual] if su else None,  # 15
+            self.t_hear[p.hearing] if su else None,
+            self.t_ynu[p.dementia] if su else None,
             p.funding.at(as_of) if su else None,  # key; resolved per row
-            self._t(codes.HOURS_CARING, p.carer_hours) if not su else None,
+            self.t_hours[p.carer_hours] if not su else None,
             str(p.carer_adults) if (not su and p.carer_adults) else None,  # 20
             p.linked[0] if len(p.linked) > 0 else None,
             p.linked[1] if len(p.linked) > 1 else None,

@@ -85,6 +85,7 @@ from __future__ import annotations
 
 import csv
 import random
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -314,6 +315,26 @@ class LedgerBuilder:
         self.lines = self._paid_lines()
         self.cycles = self._cycles(self.monthly)
         self.dp_cycles = self._cycles(False)
+        self.by_cycle = self._index(self.cycles, dp=False)
+        self.by_dp_cycle = self._index(self.dp_cycles, dp=True)
+        self.lts_by_cycle = self._index(self.cycles, dp=None)
+
+    def _index(self, cycles: list[tuple[date, date]], dp: bool | None) -> list[list[PaidLine]]:
+        """Lines active in each cycle (provider lines, direct payments, or long-term lines of service users)."""
+        starts = [cs for cs, _ in cycles]
+        out: list[list[PaidLine]] = [[] for _ in cycles]
+        for pl in self.lines:
+            if dp is None:
+                ev = pl.ev
+                if ev.person.client_type != "SU" or ev.stype not in ("LTS_RES", "LTS_NUR", "LTS_COM") or ev.freq == "One-off":
+                    continue
+            elif (pl.ttype == "direct_payment") != dp:
+                continue
+            first = bisect_right(starts, pl.a) - 1
+            last = bisect_right(starts, pl.b) - 1
+            for i in range(max(first, 0), last + 1):
+                out[i].append(pl)
+        return out
 
     # ---- setup -----------------------------------------------------------------------------
     def _paid_lines(self) -> list[PaidLine]:
@@ -402,7 +423,7 @@ class LedgerBuilder:
     def _quantity(self, pl: PaidLine, s: date, e: date) -> tuple[str, str, str]:
         ev = pl.ev
         days = (e - s).days + 1
-        price = pl.new_price if s >= self.upl else pl.old_price
+        price = pl.new_price if e >= self.upl else pl.old_price  # the rate in force at the period end
         if ev.freq == "One-off":
             return "1.00", "One-off", money(price)
         per_day = _PER_DAY.get(ev.freq or "")
@@ -424,8 +445,8 @@ class LedgerBuilder:
         when = (cs + timedelta(days=int(_u(salt, ci, 1) * 3))) if dp else (ce + timedelta(days=self.run_lag))
         when = _weekday(when)
         desc = "Direct payment" if dp else f"Schedule payment {cs.day:02d}/{cs.month:02d}/{cs.year}"
-        for pl in self.lines:
-            if pl.factor[0] == 0 or (pl.ttype == "direct_payment") != dp:
+        for pl in (self.by_dp_cycle if dp else self.by_cycle)[ci]:
+            if pl.factor[0] == 0:
                 continue
             ev = pl.ev
             if ev.freq == "One-off":
@@ -452,18 +473,13 @@ class LedgerBuilder:
                 quantity=q, unit_type=ut, unit_rate=rate,
             )  # fmt: skip
 
-    def contributions(self, cycle: tuple[date, date]) -> Iterator[Posting]:
+    def contributions(self, ci: int, cycle: tuple[date, date]) -> Iterator[Posting]:
         """Client contributions for joint and full-cost clients, per person per cycle (in arrears)."""
         cs, ce = cycle
         post = _weekday(ce + timedelta(days=self.run_lag + 3))
         per_person: dict[int, list[PaidLine]] = {}
-        for pl in self.lines:
-            ev = pl.ev
-            if ev.person.client_type != "SU" or ev.stype not in ("LTS_RES", "LTS_NUR", "LTS_COM"):
-                continue
-            if ev.freq == "One-off" or pl.a > ce or pl.b < cs:
-                continue
-            per_person.setdefault(ev.person.pid, []).append(pl)
+        for pl in self.lts_by_cycle[ci]:
+            per_person.setdefault(pl.ev.person.pid, []).append(pl)
         for pls in per_person.values():
             p = pls[0].ev.person
             status = p.funding.at(cs)
@@ -592,7 +608,7 @@ class LedgerBuilder:
                 pending = writer.flush_until(pending, run_date)
                 batch = list(self.cycle_postings(i, (cs, ce), kind == 1))
                 if kind == 0:
-                    batch += self.contributions((cs, ce))
+                    batch += self.contributions(i, (cs, ce))
                     post = _weekday(ce + timedelta(days=self.run_lag))
                     for local_id, weekly_p in top_ups:
                         amt = weekly_p * ((ce - cs).days + 1) // 7

@@ -73,8 +73,8 @@ LD_EMPLOYMENT: dict[str | None, float] = {
     "PAID_LT16": 4.0, "PAID_16P": 1.65, "PAID_UNK": 0.35, "SEEKING": 6, "NOT_SEEKING": 68, "VOLUNTARY": 8, "UNK": 12,
 }  # fmt: skip
 LD_COMMUNITY_ACCOMMODATION: dict[str | None, float] = {
-    "FAMILY": 52, "TENANT_LA": 12, "TENANT_PRIV": 4, "SHARED_LIVES": 2, "OWNER": 2, "UNK": 13, "OTHER_TEMP": 6,
-    "GUEST": 4, "HOSPITAL": 5,
+    "FAMILY": 53, "TENANT_LA": 13, "TENANT_PRIV": 4, "SHARED_LIVES": 2, "OWNER": 2, "UNK": 10, "OTHER_TEMP": 5,
+    "GUEST": 3, "HOSPITAL": 4,
 }  # fmt: skip
 
 ETHNICITY_MIX: dict[str, float] = {
@@ -153,59 +153,43 @@ class LAContext:
         n = max(3, min(60, round(self.spec.adults / 6_000)))
         letter = r.choice("ABCDEFGHJKLMNPY")
         base = r.randrange(10, 90)
-        names = set()
-        out: list[tuple[str, str]] = []
-        for i in range(n):
-            while True:
-                name = f"{r.choice(_STREETS)} {r.choice(_GP_SUFFIX)}"
-                if name not in names:
-                    break
-                name = f"{r.choice(_HOME_WORDS)} {name}"
-                if name not in names:
-                    break
-            names.add(name)
-            out.append((f"{letter}{base}{i + 1:03d}", name))
+        pool = [f"{a} {b}" for a in _STREETS + _HOME_WORDS for b in _GP_SUFFIX]
+        names = r.sample(pool, n)
+        out = [(f"{letter}{base}{i + 1:03d}", name) for i, name in enumerate(names)]
         # one practice name with a non-ASCII character (exercises encodings)
         out[len(out) // 2] = (out[len(out) // 2][0], "Belvédère Surgery")
         self.data.gp_practices = out
 
+    _PROVIDER_PLAN: tuple[tuple[str, int, str], ...] = (
+        # (kind, adults per provider, name suffix)
+        ("care_home", 3_500, "Care Home"),
+        ("nursing_home", 9_000, "Nursing Home"),
+        ("home_care", 7_000, "Home Care Ltd"),
+        ("supported_living", 15_000, "Supported Living"),
+        ("day_centre", 20_000, "Day Centre"),
+        ("reablement", 150_000, "Reablement Service"),
+        ("shared_lives", 10**9, "Shared Lives Scheme"),
+        ("meals", 10**9, "Community Meals"),
+        ("transport", 10**9, "Community Transport"),
+        ("equipment", 10**9, "Community Equipment Service"),
+        ("carers", 10**9, "Carers Support Centre"),
+    )
+
     def _make_providers(self) -> None:
         r = self.rng
         a = self.spec.adults
-        plan = (
-            ("care_home", max(3, round(a / 3_500)), "Care Home"),
-            ("nursing_home", max(2, round(a / 9_000)), "Nursing Home"),
-            ("home_care", max(3, round(a / 7_000)), "Home Care Ltd"),
-            ("supported_living", max(2, round(a / 15_000)), "Supported Living"),
-            ("day_centre", max(2, round(a / 20_000)), "Day Centre"),
-            ("reablement", max(1, round(a / 150_000)), "Reablement Service"),
-            ("shared_lives", 1, "Shared Lives Scheme"),
-            ("meals", 1, "Community Meals"),
-            ("transport", 1, "Community Transport"),
-            ("equipment", 1, "Integrated Community Equipment Service"),
-            ("carers", 1, "Carers Support Centre"),
-        )
-        used: set[str] = set()
+        stems = [f"{w} {x}" for w in _HOME_WORDS for x in _HOME_SUFFIX] + [
+            w + x for w in _HOME_WORDS for x in ("field", "gate", "wood", "side", "vale", "brook")
+        ]
         n = 0
-        for kind, count, suffix in plan:
-            for _ in range(count):
+        for kind, per, suffix in self._PROVIDER_PLAN:
+            count = max(1 if per >= 10**9 else (2 if kind != "reablement" else 1), round(a / per))
+            if kind in ("care_home", "home_care"):
+                count = max(3, count)
+            for stem in r.sample(stems, min(count, len(stems))) if count > 1 else [self.spec.la_name]:
                 n += 1
-                for _attempt in range(20):
-                    if kind in ("reablement", "shared_lives", "meals", "transport", "equipment", "carers"):
-                        stem = f"{self.spec.la_name}" if _attempt == 0 else f"{r.choice(_HOME_WORDS)}"
-                    else:
-                        stem = f"{r.choice(_HOME_WORDS)} {r.choice(_HOME_SUFFIX)}" if kind.endswith("home") else r.choice(_HOME_WORDS) + r.choice(("field", "gate", "wood", "side", "vale", "brook"))
-                    name = f"{stem} {suffix}"
-                    if name not in used:
-                        break
-                    name = f"{name} {n}"
-                used.add(name)
-                cqc = (
-                    f"1-{r.randrange(100_000_000, 9_999_999_999)}"
-                    if kind not in ("meals", "transport", "equipment", "carers")
-                    else None
-                )
-                self.data.providers.append(Provider(f"SUP{n:05d}", name, cqc, kind, self.postcode()))
+                cqc = None if kind in ("meals", "transport", "equipment", "carers") else f"1-{r.randrange(10**8, 10**10)}"
+                self.data.providers.append(Provider(f"SUP{n:05d}", f"{stem} {suffix}", cqc, kind, self.postcode()))
         self.providers_by_kind: dict[str, list[Provider]] = {}
         for p in self.data.providers:
             self.providers_by_kind.setdefault(p.kind, []).append(p)

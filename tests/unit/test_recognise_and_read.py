@@ -132,3 +132,8 @@ def test_other_containers_are_refused(tmp_path: Path) -> None:
 def test_builder_writes_r1_headers(tmp_path: Path) -> None:
     path = write_cld(tmp_path / "c.csv", [row()])
     assert path.read_text().splitlines()[0].startswith("LA Code,Reporting Period Start Date")
+
+
+def test_finance_control_totals_are_recognised() -> None:
+    headers = ["la_code", "financial_year", "period_number", "row_count", "ledger_total"]
+    assert recognise(headers, "totals.csv").dataset == "finance_control"

@@ -120,10 +120,12 @@ select
     case
         when cost_flag in ('costed', 'sign_corrected')
             then cast(cast(upw_num as {{ dbt.type_numeric() }}) / upw_den as decimal(12, 4))
+        else cast(null as decimal(12, 4))  -- typed, so PostgreSQL keeps numeric(12,4) on the column
     end as units_per_week,
     case
         when cost_flag in ('costed', 'sign_corrected')
             then cast({{ div_round_half_up('unit_cost_pence * upw_num', 'upw_den') }} * 0.01 as decimal(18, 2))
+        else cast(null as decimal(18, 2))
     end as weekly_cost,
     cast({{ div_round_half_up('days_in_quarter * 10000', '7') }} * 0.0001 as decimal(8, 4)) as weeks_in_quarter,
     case
@@ -135,6 +137,7 @@ select
         when cost_flag = 'one_off' and event_start_date between quarter_start and quarter_end
             then cast(unit_cost_pence * 0.01 as decimal(18, 2))
         when cost_flag = 'one_off' then cast(0 as decimal(18, 2))
+        else cast(null as decimal(18, 2))
     end as quarter_cost,
     load_id,
     source_file,

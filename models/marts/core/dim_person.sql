@@ -38,6 +38,7 @@ select
     employment_group,
     has_unpaid_carer,
     client_funding_status,
-    {{ dbt.date_trunc('month', 'date_of_death') }} as date_of_death_month,
+    -- truncate a timestamp, not a date: PostgreSQL would turn a date into a timestamptz first
+    {{ dbt.date_trunc('month', 'cast(date_of_death as ' ~ dbt.type_timestamp() ~ ')') }} as date_of_death_month,
     postcode_sector
 from aged

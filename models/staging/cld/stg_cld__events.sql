@@ -11,7 +11,8 @@ source as (
 ),
 
 loads as (
-    select load_id, status from {{ source('audit', 'loads') }}
+    select load_id, spec_release, derived_period_start, derived_period_end
+    from {{ source('audit', 'loads') }}
     where status = 'loaded'
     {%- if var('as_of_date') %}
         and cast(received_at as date) <= cast('{{ var("as_of_date") }}' as date)
@@ -25,9 +26,9 @@ renamed as (
         e.row_number,
         e.file_sha256,
         e.received_at,
-        e.spec_release,
-        e.derived_period_start,
-        e.derived_period_end,
+        l.spec_release,
+        l.derived_period_start,
+        l.derived_period_end,
         e.la_code_ons as la_code,
         e.la_code as la_code_submitted,
         e.reporting_period_start_date,

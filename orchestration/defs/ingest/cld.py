@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from orchestration.defs.ingest.contract import CLD_COLUMNS, CODED_FIELDS, RELEASE_EVIDENCE_FIELDS
@@ -20,6 +21,8 @@ from orchestration.defs.ingest.keys import value_key
 from orchestration.defs.ingest.parsing import (
     canonical_local_id,
     check_nhs_number,
+    map_unique,
+    map_unique_fields,
     parse_dates,
     parse_numbers,
     postcode_sector,
@@ -102,9 +105,11 @@ class ChunkContext:
 
 def _map_codes(text: pd.Series, codes: dict[str, Code]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Return (cleaned value, release of the matched key, invalid mask) for a code column."""
-    keys = text.map(value_key, na_action="ignore")
-    cleaned = keys.map(lambda k: codes[k].cleaned if k in codes else INVALID, na_action="ignore")
-    release = keys.map(lambda k: codes[k].release if k in codes else None, na_action="ignore")
+    def lookup(value: str) -> tuple[str, str | None]:
+        code = codes.get(value_key(value))
+        return (code.cleaned, code.release) if code else (INVALID, None)
+
+    cleaned, release = map_unique_fields(text, lookup, 2)
     invalid = text.notna() & (cleaned == INVALID)
     return cleaned, release, invalid
 
@@ -202,7 +207,7 @@ def _conditions(clean: dict[str, pd.Series], age_at_end: pd.Series, dod_present:
 def _age_years(dob: pd.Series, at: pd.Series) -> pd.Series:
     """Whole years from the proxy date of birth (1st of the month) to `at` (processing_rules.md §4)."""
     proxy = dob.dt.to_period("M").dt.to_timestamp()
-    return ((at - proxy).dt.days / 365.25).apply(lambda v: v // 1 if pd.notna(v) else pd.NA)
+    return np.floor((at - proxy).dt.days / 365.25)
 
 
 def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # noqa: C901, PLR0915
@@ -256,26 +261,26 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # no
     for name in (*DECIMAL_COLUMNS, *INTEGER_COLUMNS):
         cleaned_numbers, bad = parse_numbers(frame[name])
         if name in INTEGER_COLUMNS:
-            whole = cleaned_numbers.map(lambda v: v if v is None or v.lstrip("-").isdigit() else None)
+            whole = map_unique(cleaned_numbers, lambda v: v if v.lstrip("-").isdigit() else None)
             bad |= cleaned_numbers.notna() & whole.isna()
             cleaned_numbers = whole
         numbers[name] = cleaned_numbers
         _issue(out, rows, bad, name, "number_unparseable", frame[name])
 
     # 4. NHS numbers and identifiers.
-    nhs = frame["nhs_number"].map(
-        lambda v: check_nhs_number(v, ctx.allow_test_nhs_numbers), na_action="ignore"
-    )
-    nhs_chk = nhs.map(lambda c: c.chk, na_action="ignore").fillna(0).astype("int64")
-    nhs_rule = nhs.map(lambda c: c.rule, na_action="ignore")
+    def nhs_fields(value: str) -> tuple[int, str | None, str | None]:
+        check = check_nhs_number(value, ctx.allow_test_nhs_numbers)
+        return check.chk, check.rule, check.number if check.chk > 0 else None
+
+    nhs_chk, nhs_rule, nhs_valid = map_unique_fields(frame["nhs_number"], nhs_fields, 3)
+    nhs_chk = nhs_chk.fillna(0).astype("int64")
     for code in ("nhs_number_format", "nhs_number_check_digit", "nhs_number_repeated_digit", "nhs_number_test_range"):
         _issue(out, rows, nhs_rule == code, "nhs_number", code, frame["nhs_number"])
-    nhs_valid = nhs.map(lambda c: c.number if c.chk > 0 else None, na_action="ignore")
     prefix = (ctx.la_code_ons or "") + "_"
-    local_ids = frame["la_person_unique_identifier"].map(canonical_local_id, na_action="ignore")
+    local_ids = map_unique(frame["la_person_unique_identifier"], canonical_local_id)
 
     # 5. Postcode.
-    sectors = frame["postcode"].map(postcode_sector, na_action="ignore")
+    sectors = map_unique(frame["postcode"], postcode_sector)
     _issue(out, rows, frame["postcode"].notna() & sectors.isna(), "postcode", "postcode_invalid", frame["postcode"])
 
     # 6. Date plausibility and consistency (DQ failures; the row still loads).
@@ -316,9 +321,9 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # no
     typed["la_code_ons"] = ctx.la_code_ons
     for name in ("reporting_period_start_date", "reporting_period_end_date", "date_of_death", "event_start_date", "event_end_date"):
         typed[name] = parsed[name].dt.date
-    typed["nhs_number_hash"] = nhs_valid.map(ctx.hasher.hash, na_action="ignore")
+    typed["nhs_number_hash"] = map_unique(nhs_valid, ctx.hasher.hash)
     typed["nhs_number_chk"] = nhs_chk
-    typed["la_person_id_hash"] = local_ids.map(lambda v: ctx.hasher.hash(prefix + v), na_action="ignore")
+    typed["la_person_id_hash"] = map_unique(local_ids, lambda v: ctx.hasher.hash(prefix + v))
     for name in TEXT_COLUMNS:
         typed[name] = frame[name]
     typed["birth_year"] = dob.dt.year.astype("Int64")
@@ -328,8 +333,8 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # no
         typed[name] = frame[name]
     typed["no_of_adults_being_cared_for"] = numbers["no_of_adults_being_cared_for"]
     for name in LINKED_ID_COLUMNS:
-        ids = frame[name].map(canonical_local_id, na_action="ignore")
-        typed[f"{name}_hash"] = ids.map(lambda v: ctx.hasher.hash(prefix + v), na_action="ignore")
+        ids = map_unique(frame[name], canonical_local_id)
+        typed[f"{name}_hash"] = map_unique(ids, lambda v: ctx.hasher.hash(prefix + v))
     for name in DECIMAL_COLUMNS:
         typed[name] = numbers[name]
     typed["dq_flags"] = [";".join(sorted(set(flags[r]))) if r in flags else None for r in typed["row_number"]]

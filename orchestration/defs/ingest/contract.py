@@ -103,3 +103,6 @@ FINANCE_REQUIRED: tuple[str, ...] = (
     "transaction_type",
     "amount",
 )
+
+# Finance control totals (finance_extract.md §1, optional): recognised now, checked by the spend issue.
+FINANCE_CONTROL_REQUIRED: tuple[str, ...] = ("la_code", "financial_year", "period_number", "row_count", "ledger_total")

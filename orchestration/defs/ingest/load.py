@@ -23,6 +23,7 @@ import pandas as pd
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA, ChunkContext, ChunkResult, validate_chunk
 from orchestration.defs.ingest.contract import CLD_COLUMNS, CODED_FIELDS, POPULATION_COLUMNS
 from orchestration.defs.ingest.hashing import Hasher
+from orchestration.defs.ingest.parsing import map_unique
 from orchestration.defs.ingest.reading import FileRefused, OpenedFile, Record, open_extract
 from orchestration.defs.ingest.recognise import Recognised, recognise
 from orchestration.defs.ingest.reference import code_lists, resolve_la_code, unseeded_fields
@@ -150,20 +151,19 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 def _frame(records: list[Record], recognised: Recognised, names: Iterable[str], null_tokens: set[str]) -> pd.DataFrame:
     """Canonical text frame for well-formed records; values trimmed and null tokens nulled."""
 
-    def clean(value: str | None) -> str | None:
-        if value is None:
-            return None
+    def clean(value: str) -> str | None:
         text = value.strip()
         return None if not text or text.lower() in null_tokens else text
 
-    data: dict[str, list[str | None]] = {"row_number": [r.row_number for r in records]}  # type: ignore[dict-item]
+    columns = list(zip(*(r.values for r in records), strict=True)) if records else []
+    data: dict[str, object] = {"row_number": [r.row_number for r in records]}
     for name in names:
         position = recognised.positions.get(name)
-        if position is None:
-            data[name] = [None] * len(records)
+        if position is None or not columns:
+            data[name] = pd.Series([None] * len(records), dtype="object")
         else:
-            data[name] = [clean(r.values[position]) for r in records]  # type: ignore[index]
-    return pd.DataFrame(data, dtype="object")
+            data[name] = map_unique(pd.Series(columns[position], dtype="object"), clean)
+    return pd.DataFrame(data)
 
 
 # --- the load --------------------------------------------------------------------------------------
@@ -413,10 +413,6 @@ def _load_cld(
     release, evidence = _release(totals.release_keys)
     stated_period = (min(totals.stated), max(totals.stated)) if totals.stated else (None, None)
     derived = derive_period(totals.end_months, received_at.date(), stated_period)
-    con.execute(
-        "UPDATE raw.cld_events SET spec_release = ?, derived_period_start = ?, derived_period_end = ? WHERE load_id = ?",
-        [release, derived[0], derived[1], load_id],
-    )
     if release == "R2":
         _flag_r1_values_in_r2_file(con, load_id, source_file)
     totals.rows_flagged = int(

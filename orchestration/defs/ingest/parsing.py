@@ -7,16 +7,19 @@ reason; US month-first dates are never swapped into shape.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
-ISO_RE = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?$"
-UK_RE = r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"
+ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+UK_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 # Two-digit years and separator-less digit runs cannot be read without guessing.
-AMBIGUOUS_RE = r"^(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}|\d{6}|\d{8})$"
+AMBIGUOUS_RE = re.compile(r"^(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}|\d{6}|\d{8})$")
 
 DATE_RULE_AMBIGUOUS = "date_ambiguous"
 DATE_RULE_UNPARSEABLE = "date_unparseable"
@@ -25,7 +28,27 @@ DATE_RULE_UNPARSEABLE = "date_unparseable"
 @dataclass(frozen=True)
 class ParsedDates:
     values: pd.Series  # datetime64 (NaT where blank or failed)
-    failures: pd.Series  # rule code where a non-blank value failed, else NA
+    failures: pd.Series  # rule code where a non-blank value failed, else None
+
+
+def map_unique(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """Apply `func` once per distinct non-null value: codes, dates and ids repeat on most rows."""
+    return map_unique_fields(series, lambda v: (func(v),), 1)[0]
+
+
+def map_unique_fields(series: pd.Series, func: Callable[[Any], tuple[Any, ...]], width: int) -> list[pd.Series]:
+    """Like map_unique for a function returning a tuple: one Series per tuple position.
+
+    Each result is mapped from the original (string) values, so pandas hashes plain strings in C
+    rather than Python objects.
+    """
+    present = series.dropna()
+    results = {value: func(value) for value in pd.unique(present)} if len(present) else {}
+    out = []
+    for position in range(width):
+        mapped = series.map({value: result[position] for value, result in results.items()}).astype("object")
+        out.append(mapped.where(mapped.notna(), None))
+    return out
 
 
 def normalise_text(series: pd.Series, null_tokens: tuple[str, ...] = ("NULL",)) -> pd.Series:
@@ -37,32 +60,25 @@ def normalise_text(series: pd.Series, null_tokens: tuple[str, ...] = ("NULL",)) 
     return text.mask(blank, None)
 
 
-def _components(series: pd.Series, pattern: str) -> pd.DataFrame:
-    return series.str.extract(pattern)
+def parse_date(value: str, formats: tuple[str, ...] = ("iso", "uk")) -> tuple[dt.date | None, str | None]:
+    """One text date in a pinned format -> (date, None), or (None, rule code) when it fails."""
+    for fmt, pattern, order in (("iso", ISO_RE, (0, 1, 2)), ("uk", UK_RE, (2, 1, 0))):
+        if fmt not in formats:
+            continue
+        match = pattern.match(value)
+        if match:
+            year, month, day = (int(match.group(i + 1)) for i in order)
+            try:
+                return dt.date(year, month, day), None
+            except ValueError:
+                return None, DATE_RULE_UNPARSEABLE
+    return None, DATE_RULE_AMBIGUOUS if AMBIGUOUS_RE.match(value) else DATE_RULE_UNPARSEABLE
 
 
 def parse_dates(series: pd.Series, formats: tuple[str, ...] = ("iso", "uk")) -> ParsedDates:
     """Parse a text Series with the pinned formats; report `date_ambiguous`/`date_unparseable`."""
-    text = series.astype("string")
-    present = text.notna()
-    year = pd.Series(pd.NA, index=series.index, dtype="Int64")
-    month = year.copy()
-    day = year.copy()
-    for fmt, pattern in (("iso", ISO_RE), ("uk", UK_RE)):
-        if fmt not in formats:
-            continue
-        parts = _components(text, pattern)
-        hit = parts["y"].notna() & year.isna()
-        year = year.mask(hit, pd.to_numeric(parts["y"], errors="coerce").astype("Int64"))
-        month = month.mask(hit, pd.to_numeric(parts["m"], errors="coerce").astype("Int64"))
-        day = day.mask(hit, pd.to_numeric(parts["d"], errors="coerce").astype("Int64"))
-    frame = pd.DataFrame({"year": year, "month": month, "day": day}).astype("float64")
-    values = pd.to_datetime(frame, errors="coerce")
-    failed = present & values.isna()
-    ambiguous = text.str.match(AMBIGUOUS_RE).fillna(False).astype(bool)
-    failures = pd.Series(pd.NA, index=series.index, dtype="object")
-    failures = failures.mask(failed & ambiguous, DATE_RULE_AMBIGUOUS)
-    failures = failures.mask(failed & ~ambiguous, DATE_RULE_UNPARSEABLE)
+    dates, failures = map_unique_fields(series, lambda v: parse_date(v, formats), 2)
+    values = pd.to_datetime(dates, errors="coerce")
     return ParsedDates(values=values, failures=failures)
 
 
@@ -87,8 +103,7 @@ def clean_number(value: str | None) -> str | None:
 
 def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (canonical number text or None, mask of present-but-unparseable values)."""
-    cleaned = series.map(clean_number, na_action="ignore")
-    cleaned = cleaned.astype("object").where(cleaned.notna(), None)
+    cleaned = map_unique(series, clean_number)
     return cleaned, series.notna() & cleaned.isna()
 
 

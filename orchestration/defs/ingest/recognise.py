@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orchestration.defs.ingest.contract import CLD_COLUMNS, FINANCE_REQUIRED, POPULATION_COLUMNS, Column
+from orchestration.defs.ingest.contract import (
+    CLD_COLUMNS,
+    FINANCE_CONTROL_REQUIRED,
+    FINANCE_REQUIRED,
+    POPULATION_COLUMNS,
+    Column,
+)
 from orchestration.defs.ingest.keys import header_key
 from orchestration.defs.ingest.reading import FileRefused
 from orchestration.defs.ingest.reference import header_aliases
 
 # A header set must share at least this many canonical names with a dataset to be taken for it;
 # then every missing required column is named in one refusal message.
-_MIN_SHARED = {"cld": 8, "finance": 5, "population": 3}
+_MIN_SHARED = {"cld": 8, "finance": 5, "finance_control": 4, "population": 3}
 
 
 @dataclass(frozen=True)
@@ -24,7 +30,8 @@ class Recognised:
 
 def _dataset_columns() -> dict[str, tuple[Column, ...]]:
     finance = tuple(Column(n, n, "text", True) for n in FINANCE_REQUIRED)
-    return {"cld": CLD_COLUMNS, "finance": finance, "population": POPULATION_COLUMNS}
+    control = tuple(Column(n, n, "text", True) for n in FINANCE_CONTROL_REQUIRED)
+    return {"cld": CLD_COLUMNS, "finance": finance, "finance_control": control, "population": POPULATION_COLUMNS}
 
 
 def canonical_names(header: list[str]) -> list[str]:
@@ -57,7 +64,7 @@ def recognise(header: list[str], file_name: str) -> Recognised:
     if best is None:
         raise FileRefused(
             "unknown_header_set",
-            f"{file_name} rejected: its headers match no known extract (CLD events, finance ledger, population). "
+            f"{file_name} rejected: its headers match no known extract (CLD events, finance ledger or control totals, population). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]

@@ -20,10 +20,9 @@ LOAD_METADATA = (
     ("row_number", "INTEGER NOT NULL"),
     ("file_sha256", "VARCHAR NOT NULL"),
     ("received_at", "TIMESTAMP NOT NULL"),
-    ("spec_release", "VARCHAR"),
-    ("derived_period_start", "DATE"),
-    ("derived_period_end", "DATE"),
 )
+# spec_release and the derived period are known only once the whole file is read; they live on
+# audit.loads (one row per load) and staging joins them back, instead of rewriting every raw row.
 
 
 def _columns(columns: tuple[tuple[str, str], ...]) -> str:
