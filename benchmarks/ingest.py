@@ -79,8 +79,18 @@ def main() -> None:
     if not (extracts / ".complete").exists():
         print(f"generating {args.scale} extracts into {extracts} ...", flush=True)
         gen_seconds, gen_peak, _ = measured(
-            [python, "-m", "orchestration.cli", "generate", "--scale", args.scale, "--seed", str(args.seed),
-             "--out", str(extracts)]
+            [
+                python,
+                "-m",
+                "orchestration.cli",
+                "generate",
+                "--scale",
+                args.scale,
+                "--seed",
+                str(args.seed),
+                "--out",
+                str(extracts),
+            ]
         )
         (extracts / ".complete").write_text(json.dumps({"seconds": gen_seconds, "peak_mib": gen_peak}))
     rows: list[tuple[str, float, float, str]] = []
@@ -91,7 +101,12 @@ def main() -> None:
     work = RESULTS / "work"
     shutil.rmtree(work, ignore_errors=True)
     print("ingest: project loaders ...", flush=True)
-    rows.append(("ascw ingest (loaders only)", *measured([python, "-c", INGEST, str(extracts), str(work / "ingest"), str(ROOT)])))
+    rows.append(
+        (
+            "ascw ingest (loaders only)",
+            *measured([python, "-c", INGEST, str(extracts), str(work / "ingest"), str(ROOT)]),
+        )
+    )
 
     if not args.skip_build:
         print("build: ascw build (ingest + dbt + checks through Dagster) ...", flush=True)
@@ -99,8 +114,17 @@ def main() -> None:
             (
                 "ascw build (full)",
                 *measured(
-                    [python, "-m", "orchestration.cli", "build", "--extracts", str(extracts), "--warehouse",
-                     str(work / "build"), "--allow-test-nhs-numbers"],
+                    [
+                        python,
+                        "-m",
+                        "orchestration.cli",
+                        "build",
+                        "--extracts",
+                        str(extracts),
+                        "--warehouse",
+                        str(work / "build"),
+                        "--allow-test-nhs-numbers",
+                    ],
                     env={"ASCW_HMAC_KEY": "benchmark", "ASCW_PROGRESS": "0"},
                 ),
             )
@@ -120,11 +144,22 @@ def main() -> None:
             writer.writerow(["when", "scale", "step", "seconds", "ratio_seconds", "peak_mib", "ratio_peak"])
         for name, seconds, peak, _ in rows:
             print(f"{name:32} {seconds:9.1f} {seconds / base_seconds:11.1f} {peak:9.0f} {peak / base_peak:11.1f}")
-            writer.writerow([stamp, args.scale, name, f"{seconds:.2f}", f"{seconds / base_seconds:.2f}",
-                             f"{peak:.0f}", f"{peak / base_peak:.2f}"])
-    print(textwrap.dedent(f"""
+            writer.writerow(
+                [
+                    stamp,
+                    args.scale,
+                    name,
+                    f"{seconds:.2f}",
+                    f"{seconds / base_seconds:.2f}",
+                    f"{peak:.0f}",
+                    f"{peak / base_peak:.2f}",
+                ]
+            )
+    print(
+        textwrap.dedent(f"""
         ingest throughput: {int(cld_rows) / rows[1][1]:,.0f} rows/s (baseline {int(cld_rows) / base_seconds:,.0f} rows/s)
-        history: {history}"""))
+        history: {history}""")
+    )
 
 
 if __name__ == "__main__":

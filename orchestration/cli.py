@@ -79,7 +79,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except ConfigError as exc:
             raise UserError(str(exc)) from exc
-        except Exception as exc:  # noqa: BLE001 - the CLI boundary
+        except Exception as exc:
             if ctx.obj.get("debug"):
                 traceback.print_exc()
             click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
@@ -91,10 +91,18 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--warehouse", type=click.Path(path_type=Path), envvar="ASCW_WAREHOUSE_DIR",
-              help="Warehouse folder (DuckDB file, Dagster home, outputs). Default: ./warehouse.")
-@click.option("--config", type=click.Path(path_type=Path, exists=True, dir_okay=False), envvar="ASCW_CONFIG",
-              help="YAML configuration file (default: <warehouse>/ascw.yaml when present).")
+@click.option(
+    "--warehouse",
+    type=click.Path(path_type=Path),
+    envvar="ASCW_WAREHOUSE_DIR",
+    help="Warehouse folder (DuckDB file, Dagster home, outputs). Default: ./warehouse.",
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    envvar="ASCW_CONFIG",
+    help="YAML configuration file (default: <warehouse>/ascw.yaml when present).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
 @click.pass_context
 def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug: bool) -> None:
@@ -107,23 +115,41 @@ def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug:
 
 
 @main.command()
-@click.option("--scale", type=click.Choice(["demo", "council", "national"]), default="demo", show_default=True,
-              help="demo ≈ 10,000 people; council ≈ 50,000 people / 1M rows; national = 153 LAs (streamed).")
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "council", "national"]),
+    default="demo",
+    show_default=True,
+    help="demo ≈ 10,000 people; council ≈ 50,000 people / 1M rows; national = 153 LAs (streamed).",
+)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder to write extracts to.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed (same seed, same bytes).")
-@click.option("--faults", type=click.FloatRange(0, 1), default=0.0, show_default=True,
-              help="Share of rows given an injected fault; writes fault_manifest.csv.")
-@click.option("--release", type=click.Choice(["1", "2", "mixed"]), default="1", show_default=True,
-              help="CLD code release used in the files.")
+@click.option(
+    "--faults",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of rows given an injected fault; writes fault_manifest.csv.",
+)
+@click.option(
+    "--release",
+    type=click.Choice(["1", "2", "mixed"]),
+    default="1",
+    show_default=True,
+    help="CLD code release used in the files.",
+)
 @_guard
 def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str) -> None:
     """Write realistic synthetic extracts (CLD, finance, population) for demos, tests and benchmarks."""
     from orchestration.synthetic.generate import generate as run_generate
 
-    result = run_generate(out_dir, scale=scale, seed=seed, faults=faults, release=release,
-                          progress=lambda m: click.echo(m, err=True))
-    click.echo(f"wrote {len(result.files)} files for {len(result.la_codes)} LA(s) to {result.out_dir}: "
-               f"{result.people:,} people, {result.event_rows:,} event rows")
+    result = run_generate(
+        out_dir, scale=scale, seed=seed, faults=faults, release=release, progress=lambda m: click.echo(m, err=True)
+    )
+    click.echo(
+        f"wrote {len(result.files)} files for {len(result.la_codes)} LA(s) to {result.out_dir}: "
+        f"{result.people:,} people, {result.event_rows:,} event rows"
+    )
     if result.manifest_path:
         click.echo(f"fault manifest: {result.manifest_path}")
 
@@ -195,12 +221,26 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
 
 
 @main.command()
-@click.option("--extracts", type=click.Path(path_type=Path, file_okay=False), envvar="ASCW_EXTRACTS_DIR",
-              required=True, help="Landing folder holding the council's extract files.")
-@click.option("--warehouse", "warehouse_opt", type=click.Path(path_type=Path), default=None,
-              help="Warehouse folder (overrides the global option).")
-@click.option("--allow-test-nhs-numbers", is_flag=True, default=None,
-              help="Accept the 999 test range (synthetic and test data only).")
+@click.option(
+    "--extracts",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="ASCW_EXTRACTS_DIR",
+    required=True,
+    help="Landing folder holding the council's extract files.",
+)
+@click.option(
+    "--warehouse",
+    "warehouse_opt",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Warehouse folder (overrides the global option).",
+)
+@click.option(
+    "--allow-test-nhs-numbers",
+    is_flag=True,
+    default=None,
+    help="Accept the 999 test range (synthetic and test data only).",
+)
 @click.pass_context
 @_guard
 def build(ctx: click.Context, extracts: Path, warehouse_opt: Path | None, allow_test_nhs_numbers: bool | None) -> None:
@@ -311,12 +351,13 @@ def validate(ctx: click.Context, file: Path, allow_test_nhs_numbers: bool, show:
     try:
         ensure_schema(con)
         outcome = load_file(con, file, settings)
-        click.echo(f"{file.name}: would be {outcome.status}"
-                   + (f" as {outcome.dataset}" if outcome.dataset else ""))
+        click.echo(f"{file.name}: would be {outcome.status}" + (f" as {outcome.dataset}" if outcome.dataset else ""))
         if outcome.message:
             click.echo(f"  {outcome.message}")
-        click.echo(f"  rows: {outcome.rows_in:,} read, {outcome.rows_loaded:,} would load, "
-                   f"{outcome.rows_rejected:,} would be rejected, {outcome.rows_flagged:,} flagged")
+        click.echo(
+            f"  rows: {outcome.rows_in:,} read, {outcome.rows_loaded:,} would load, "
+            f"{outcome.rows_rejected:,} would be rejected, {outcome.rows_flagged:,} flagged"
+        )
         for title, table in (("rejected", "rejected_rows"), ("flagged", "row_issues")):
             summary = con.execute(
                 f'SELECT rule, "column", count(*) FROM quarantine.{table} GROUP BY 1, 2 ORDER BY 3 DESC'
@@ -346,8 +387,13 @@ def _ephemeral_key(settings: Settings) -> Settings:
 
 @main.command()
 @click.option("--load", "load_id", required=True, help="The load id (see `ascw status`).")
-@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="CSV file to write for the data owner.")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="CSV file to write for the data owner.",
+)
 @click.option("--include-flags", is_flag=True, help="Also export field issues on rows that did load.")
 @click.pass_context
 @_guard
@@ -359,11 +405,15 @@ def rejections(ctx: click.Context, load_id: str, out_file: Path, include_flags: 
     with connect(settings.duckdb_path, read_only=True) as con:
         if not con.execute("SELECT 1 FROM audit.loads WHERE load_id = ?", [load_id]).fetchone():
             raise UserError(f"no load {load_id!r}; `ascw status` lists the loads")
-        query = ('SELECT source_file, row_number, "column", rule, value, message, \'rejected\' AS outcome '
-                 "FROM quarantine.rejected_rows WHERE load_id = $id")
+        query = (
+            "SELECT source_file, row_number, \"column\", rule, value, message, 'rejected' AS outcome "
+            "FROM quarantine.rejected_rows WHERE load_id = $id"
+        )
         if include_flags:
-            query += (' UNION ALL SELECT source_file, row_number, "column", rule, value, message, \'flagged\' '
-                      "FROM quarantine.row_issues WHERE load_id = $id")
+            query += (
+                " UNION ALL SELECT source_file, row_number, \"column\", rule, value, message, 'flagged' "
+                "FROM quarantine.row_issues WHERE load_id = $id"
+            )
         rows = con.execute(query + " ORDER BY 2, 3", {"id": load_id}).fetchall()
     out_file.parent.mkdir(parents=True, exist_ok=True)
     with out_file.open("w", newline="", encoding="utf-8") as handle:
@@ -393,8 +443,13 @@ def unload(ctx: click.Context, load_id: str, reason: str | None) -> None:
 
 
 @main.command()
-@click.option("--extracts", type=click.Path(path_type=Path, file_okay=False), envvar="ASCW_EXTRACTS_DIR",
-              default=None, help="Landing folder the ingest asset reads.")
+@click.option(
+    "--extracts",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="ASCW_EXTRACTS_DIR",
+    default=None,
+    help="Landing folder the ingest asset reads.",
+)
 @click.option("--port", type=int, default=3000, show_default=True, help="Port of the Dagster UI (loopback only).")
 @click.pass_context
 @_guard

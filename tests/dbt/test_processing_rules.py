@@ -23,32 +23,74 @@ from orchestration.defs.ingest.load import load_folder, withdraw_load
 from orchestration.defs.ingest.store import connect
 from orchestration.defs.transform.project import run_dbt
 
-HOURLY = {"service": True, "delivery_mechanism": "Direct Payment", "cost_frequency_unit_type": "Hourly",
-          "planned_units_per_week": "14.38"}
+HOURLY = {
+    "service": True,
+    "delivery_mechanism": "Direct Payment",
+    "cost_frequency_unit_type": "Hourly",
+    "planned_units_per_week": "14.38",
+}
 
 
 def file_b_rows(resubmission: bool) -> list[dict]:
     return [
         # §1 identity worked example: (NHS, LA id) = (123, -), (123, 456), (-, 456), (-, 789)
-        row(nhs_number="9990000018", la_person_unique_identifier="", event_start_date="2024-05-01", event_end_date="2024-05-02"),
-        row(nhs_number="9990000018", la_person_unique_identifier="456", event_start_date="2024-06-01", event_end_date="2024-06-03"),
+        row(
+            nhs_number="9990000018",
+            la_person_unique_identifier="",
+            event_start_date="2024-05-01",
+            event_end_date="2024-05-02",
+        ),
+        row(
+            nhs_number="9990000018",
+            la_person_unique_identifier="456",
+            event_start_date="2024-06-01",
+            event_end_date="2024-06-03",
+        ),
         row(la_person_unique_identifier="456", event_start_date="2024-07-01", event_end_date="2024-07-03"),
         row(la_person_unique_identifier="789", event_start_date="2024-08-01", event_end_date="2024-08-03"),
         # §3 death: DoD 10 Jun 2024; open service from 1 Jan 2024 ends then; review on 12 Jun is after death
-        row(service=True, la_person_unique_identifier="D1", event_start_date="2024-01-01", event_end_date="",
-            date_of_death="2024-06-10"),
-        row(la_person_unique_identifier="D1", event_type="Review", event_start_date="2024-06-12",
-            event_end_date="2024-06-12", request_route_of_access="", review_reason="Planned",
-            event_outcome="No change in package", date_of_death="2024-06-10"),
+        row(
+            service=True,
+            la_person_unique_identifier="D1",
+            event_start_date="2024-01-01",
+            event_end_date="",
+            date_of_death="2024-06-10",
+        ),
+        row(
+            la_person_unique_identifier="D1",
+            event_type="Review",
+            event_start_date="2024-06-12",
+            event_end_date="2024-06-12",
+            request_route_of_access="",
+            review_reason="Planned",
+            event_outcome="No change in package",
+            date_of_death="2024-06-10",
+        ),
         # §3 end before start: assessment 3 May -> 1 May 2024
-        row(la_person_unique_identifier="X1", event_type="Assessment", event_start_date="2024-05-03",
-            event_end_date="2024-05-01", request_route_of_access="", assessment_type="Long Term Assessment",
-            event_outcome="Progress to Support Planning / Services"),
+        row(
+            la_person_unique_identifier="X1",
+            event_type="Assessment",
+            event_start_date="2024-05-03",
+            event_end_date="2024-05-01",
+            request_route_of_access="",
+            assessment_type="Long Term Assessment",
+            event_outcome="Progress to Support Planning / Services",
+        ),
         # §7 an hourly service from Oct 2023, uplifted from £23.56 to £24.00 in this file
-        row(la_person_unique_identifier="S1", event_start_date="2023-10-01", event_end_date="", unit_cost="24.00", **HOURLY),
+        row(
+            la_person_unique_identifier="S1",
+            event_start_date="2023-10-01",
+            event_end_date="",
+            unit_cost="24.00",
+            **HOURLY,
+        ),
         # §2/§5 the resubmission corrects this request's outcome
-        row(la_person_unique_identifier="R1", event_start_date="2024-09-01", event_end_date="2024-09-02",
-            event_outcome="Progress to Reablement/ST-Max" if resubmission else "NFA - Support declined"),
+        row(
+            la_person_unique_identifier="R1",
+            event_start_date="2024-09-01",
+            event_end_date="2024-09-02",
+            event_outcome="Progress to Reablement/ST-Max" if resubmission else "NFA - Support declined",
+        ),
     ]
 
 
@@ -56,8 +98,14 @@ def file_a_rows() -> list[dict]:
     period = {"reporting_period_start_date": "2023-07-01", "reporting_period_end_date": "2024-06-30"}
     return [
         row(service=True, la_person_unique_identifier="D1", event_start_date="2024-01-01", event_end_date="", **period),
-        row(la_person_unique_identifier="S1", event_start_date="2023-10-01", event_end_date="", unit_cost="23.56",
-            **HOURLY, **period),
+        row(
+            la_person_unique_identifier="S1",
+            event_start_date="2023-10-01",
+            event_end_date="",
+            unit_cost="23.56",
+            **HOURLY,
+            **period,
+        ),
     ]
 
 
@@ -95,27 +143,35 @@ def test_events_after_selection_and_dedup(warehouse: Path) -> None:
     # D1's review (after death) and X1's assessment (end before start) are excluded.
     assert query(warehouse, "select count(*) from marts.fct_events") == [(7,)]
     assert query(warehouse, "select count(distinct person_key) from marts.fct_events") == [(6,)]
-    assert sorted(query(warehouse, "select exclusion_reason, count(*) from intermediate.int_cld__event_exclusions group by 1")) == [
-        ("end_before_start", 1), ("event_after_death", 1)
-    ]
+    assert sorted(
+        query(warehouse, "select exclusion_reason, count(*) from intermediate.int_cld__event_exclusions group by 1")
+    ) == [("end_before_start", 1), ("event_after_death", 1)]
 
 
 def test_identity_coalesce_counts_three_people_for_the_worked_example(warehouse: Path) -> None:
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select count(distinct person_key) from marts.fct_events
-        where event_type = 'Request' and event_start_date between '2024-05-01' and '2024-08-01'""")
+        where event_type = 'Request' and event_start_date between '2024-05-01' and '2024-08-01'""",
+    )
     assert rows == [(3,)]
 
 
 def test_death_truncates_the_open_service(warehouse: Path) -> None:
-    rows = query(warehouse, "select event_start_date, event_end_date from marts.fct_events where event_type = 'Service' order by 1")
+    rows = query(
+        warehouse,
+        "select event_start_date, event_end_date from marts.fct_events where event_type = 'Service' order by 1",
+    )
     ends = {str(start): str(end) for start, end in rows}
     assert ends["2024-01-01"] == "2024-06-10"
     assert ends["2023-10-01"] == "None"  # S1 still open in the final quarter
 
 
 def test_the_newer_submission_wins(warehouse: Path) -> None:
-    rows = query(warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'")
+    rows = query(
+        warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'"
+    )
     assert rows == [("Progress to reablement/ST-Max", "cld_E06000005_2025-06-01.csv")]
 
 
@@ -124,9 +180,12 @@ def test_service_costs_follow_each_quarters_file(warehouse: Path) -> None:
     # C prices Apr 2024 on at £24.00 (weekly £345.12). Quarter days: 92, 91 | 91, 92, 92, 90.
     #   £338.7928 × 92/7 = £4,452.71   × 91/7 = £4,404.31
     #   £345.12 × 91/7 = £4,486.56   × 92/7 = £4,535.86 (twice)   × 90/7 = £4,437.26
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select quarter_start, unit_cost, weekly_cost, days_in_quarter, quarter_cost from marts.fct_service_costs
-        where event_start_date = '2023-10-01' order by quarter_start""")
+        where event_start_date = '2023-10-01' order by quarter_start""",
+    )
     assert [(str(q), str(u), str(w), d, str(c)) for q, u, w, d, c in rows] == [
         ("2023-10-01", "23.56", "338.79", 92, "4452.71"),
         ("2024-01-01", "23.56", "338.79", 91, "4404.31"),
@@ -135,22 +194,30 @@ def test_service_costs_follow_each_quarters_file(warehouse: Path) -> None:
         ("2024-10-01", "24.00", "345.12", 92, "4535.86"),
         ("2025-01-01", "24.00", "345.12", 90, "4437.26"),
     ]
-    total = query(warehouse, "select sum(quarter_cost) from marts.fct_service_costs where event_start_date = '2023-10-01'")
+    total = query(
+        warehouse, "select sum(quarter_cost) from marts.fct_service_costs where event_start_date = '2023-10-01'"
+    )
     assert total == [(Decimal("26852.56"),)]
 
 
 def test_costed_lines_link_to_events_and_people(warehouse: Path) -> None:
-    orphans = query(warehouse, """
+    orphans = query(
+        warehouse,
+        """
         select count(*) from marts.fct_service_costs c
-        left join marts.fct_events e on c.event_key = e.event_key where e.event_key is null""")
+        left join marts.fct_events e on c.event_key = e.event_key where e.event_key is null""",
+    )
     assert orphans == [(0,)]
 
 
 def test_every_fact_traces_back_to_a_file_line(warehouse: Path) -> None:
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select count(*) from marts.fct_events f
         left join raw.cld_events r on r.load_id = f.load_id and r.row_number = f.source_row_number
-        where r.load_id is null""")
+        where r.load_id is null""",
+    )
     assert rows == [(0,)]
 
 
@@ -164,21 +231,29 @@ def test_no_identifier_reaches_a_mart(warehouse: Path) -> None:
 def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
     settings = make_settings(warehouse / "wh", warehouse / "extracts")
     build(settings, person_id_rule="hybrid")
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select count(distinct person_key) from marts.fct_events
-        where event_type = 'Request' and event_start_date between '2024-05-01' and '2024-08-01'""")
+        where event_type = 'Request' and event_start_date between '2024-05-01' and '2024-08-01'""",
+    )
     assert rows == [(2,)]  # the (-, 456) row is excluded: 456 is linked to NHS number 123
     assert ("la_id_linked_to_nhs_number", 1) in query(
-        warehouse, "select exclusion_reason, count(*) from intermediate.int_cld__event_exclusions group by 1")
+        warehouse, "select exclusion_reason, count(*) from intermediate.int_cld__event_exclusions group by 1"
+    )
 
     # Withdraw the resubmission: B's outcome comes back after a rebuild.
     with connect(settings.duckdb_path) as con:
         load_id = con.execute("select load_id from audit.loads where source_file like '%2025-06-01%'").fetchone()[0]
         withdraw_load(con, load_id)
     build(settings)
-    rows = query(warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'")
+    rows = query(
+        warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'"
+    )
     assert rows == [("NFA: Support declined", "cld_E06000005_2025-05-10.csv")]
-    assert query(warehouse, "select status from marts.load_audit where load_id = ?".replace("?", f"'{load_id}'")) == [("withdrawn",)]
+    assert query(warehouse, "select status from marts.load_audit where load_id = ?".replace("?", f"'{load_id}'")) == [
+        ("withdrawn",)
+    ]
 
 
 def test_every_built_mart_and_staging_column_is_described(warehouse: Path, dbt_manifest: Path) -> None:
@@ -190,9 +265,12 @@ def test_every_built_mart_and_staging_column_is_described(warehouse: Path, dbt_m
         if n["resource_type"] == "model"
     }
     actual: dict[tuple[str, str], set[str]] = {}
-    for schema, table, column in query(warehouse, """
+    for schema, table, column in query(
+        warehouse,
+        """
             select table_schema, table_name, column_name from information_schema.columns
-            where table_schema in ('marts', 'staging')"""):
+            where table_schema in ('marts', 'staging')""",
+    ):
         actual.setdefault((schema, table), set()).add(column)
     assert actual, "no mart or staging tables found"
     for key, columns in actual.items():

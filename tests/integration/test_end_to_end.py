@@ -34,7 +34,9 @@ def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def demo_build(demo_extracts: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+def demo_build(
+    demo_extracts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, subprocess.CompletedProcess]:
     warehouse = tmp_path_factory.mktemp("demo_wh")
     result = ascw("build", "--extracts", str(demo_extracts), "--warehouse", str(warehouse), "--allow-test-nhs-numbers")
     return warehouse, result
@@ -70,17 +72,22 @@ def test_marts_hold_the_demo_council(demo_build) -> None:
 
 def test_every_load_balances(demo_build) -> None:
     warehouse, _ = demo_build
-    assert query(warehouse, "select count(*) from marts.load_audit where rows_in <> rows_loaded + rows_rejected") == [(0,)]
+    assert query(warehouse, "select count(*) from marts.load_audit where rows_in <> rows_loaded + rows_rejected") == [
+        (0,)
+    ]
     statuses = dict(query(warehouse, "select status, count(*) from marts.load_audit group by 1"))
     assert statuses.get("refused", 0) == 0 and statuses.get("failed", 0) == 0
 
 
 def test_residential_costs_near_the_national_anchor(demo_build) -> None:
     warehouse, _ = demo_build
-    mean = query(warehouse, """
+    mean = query(
+        warehouse,
+        """
         select avg(weekly_cost) from marts.fct_service_costs
         where service_type in ('Long term support: Residential care', 'Long term support: Nursing care')
-          and cost_flag = 'costed'""")[0][0]
+          and cost_flag = 'costed'""",
+    )[0][0]
     assert 900 <= float(mean) <= 1500  # £1,185.55 a week nationally, ±25% spread
 
 
@@ -91,8 +98,10 @@ def test_rebuild_is_idempotent(demo_build, demo_extracts: Path) -> None:
     assert again.returncode == 0, again.stderr[-2000:]
     assert "skipped_duplicate" in again.stdout
     assert query(warehouse, "select count(*), sum(quarter_cost) from marts.fct_service_costs") == before
-    assert query(warehouse, "select count(*) from raw.cld_events")[0][0] == query(
-        warehouse, "select sum(rows_loaded) from audit.loads where status = 'loaded'")[0][0]
+    assert (
+        query(warehouse, "select count(*) from raw.cld_events")[0][0]
+        == query(warehouse, "select sum(rows_loaded) from audit.loads where status = 'loaded'")[0][0]
+    )
 
 
 def test_status_validate_and_rejections_commands(demo_build, demo_extracts: Path, tmp_path: Path) -> None:
@@ -101,7 +110,9 @@ def test_status_validate_and_rejections_commands(demo_build, demo_extracts: Path
     assert status.returncode == 0 and "loaded" in status.stdout
     load_id = query(warehouse, "select load_id from audit.loads where dataset = 'cld' limit 1")[0][0]
     out = tmp_path / "rejected.csv"
-    exported = ascw("--warehouse", str(warehouse), "rejections", "--load", load_id, "--out", str(out), "--include-flags")
+    exported = ascw(
+        "--warehouse", str(warehouse), "rejections", "--load", load_id, "--out", str(out), "--include-flags"
+    )
     assert exported.returncode == 0, exported.stderr
     with out.open() as handle:
         header = next(csv.reader(handle))
@@ -141,21 +152,35 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
     with connect(settings.duckdb_path) as con:
         loads = load_folder(con, tmp_path / "x", settings)
         assert all(r.rows_in == r.rows_loaded + r.rows_rejected for r in loads)
-        caught = set(con.execute('select source_file, row_number, "column", rule from quarantine.rejected_rows').fetchall())
-        caught |= set(con.execute('select source_file, row_number, "column", rule from quarantine.row_issues').fetchall())
+        caught = set(
+            con.execute('select source_file, row_number, "column", rule from quarantine.rejected_rows').fetchall()
+        )
+        caught |= set(
+            con.execute('select source_file, row_number, "column", rule from quarantine.row_issues').fetchall()
+        )
         refused = set(con.execute("select source_file, rule from audit.loads where status = 'refused'").fetchall())
     with result.manifest_path.open() as handle:
         manifest = list(csv.DictReader(handle))
     assert {m["fault"] for m in manifest} >= {
-        "date_unparseable", "date_us_order", "nhs_check_digit", "missing_mandatory", "unknown_code",
-        "end_before_start", "duplicate_row", "event_after_death", "missing_column", "truncated_last_line",
+        "date_unparseable",
+        "date_us_order",
+        "nhs_check_digit",
+        "missing_mandatory",
+        "unknown_code",
+        "end_before_start",
+        "duplicate_row",
+        "event_after_death",
+        "missing_column",
+        "truncated_last_line",
     }
     missed = []
     for m in manifest:
         if not m["row_number"]:
             found = (m["file"], m["expected_rule"]) in refused
         elif m["expected_rule"] in {"malformed_row", "duplicate_row"}:
-            found = any(c[0] == m["file"] and c[1] == int(m["row_number"]) and c[3] == m["expected_rule"] for c in caught)
+            found = any(
+                c[0] == m["file"] and c[1] == int(m["row_number"]) and c[3] == m["expected_rule"] for c in caught
+            )
         else:
             found = (m["file"], int(m["row_number"]), m["column"], m["expected_rule"]) in caught
         if not found:

@@ -21,8 +21,11 @@ def good_service_costs() -> pd.DataFrame:
             "quarter_cost": [15412.15, 4404.31, 250.0],
             "weeks_in_quarter": [13.0, 13.0, 0.1429],
             "cost_flag": ["costed", "costed", "one_off"],
-            "service_type": ["Long term support: Residential care", "Long term support: Community",
-                             "Long term support: Community"],
+            "service_type": [
+                "Long term support: Residential care",
+                "Long term support: Community",
+                "Long term support: Community",
+            ],
         }
     )
 

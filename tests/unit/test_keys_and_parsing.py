@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 import pytest
@@ -48,7 +50,7 @@ def test_value_key_sql_macro_matches_python() -> None:
     for value in values:
         sql_key = con.execute(f"select {_VALUE_KEY_SQL.format(col='?')}", [value]).fetchone()[0]
         assert sql_key == value_key(value)
-    macro = open("dbt_project/macros/keys.sql").read()
+    macro = Path("dbt_project/macros/keys.sql").read_text()
     assert "trim(regexp_replace(replace(lower({{ expr }}), '&', 'and'), '[^a-z0-9]+', ' ', 'g'))" in macro
 
 
@@ -94,7 +96,13 @@ def test_a_per_la_setting_narrows_to_one_format() -> None:
 
 def test_null_tokens_and_blanks_are_real_nulls() -> None:
     assert normalise_text(pd.Series([" a ", "NULL", "null", "", "  ", None, "N/A"])).tolist() == [
-        "a", None, None, None, None, None, "N/A"
+        "a",
+        None,
+        None,
+        None,
+        None,
+        None,
+        "N/A",
     ]
 
 

@@ -13,7 +13,9 @@ from orchestration.defs.ingest.load import LoadResult, derive_period, load_file,
 from orchestration.defs.ingest.store import connect
 
 
-def load_rows(tmp_path: Path, rows: list[dict], name: str = "cld_E06000005_2025-05-10.csv", **kw) -> tuple[LoadResult, duckdb.DuckDBPyConnection]:
+def load_rows(
+    tmp_path: Path, rows: list[dict], name: str = "cld_E06000005_2025-05-10.csv", **kw
+) -> tuple[LoadResult, duckdb.DuckDBPyConnection]:
     settings = make_settings(tmp_path / "wh")
     path = write_cld(tmp_path / "in" / name, rows, **kw)
     con = duckdb.connect(str(settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True) or settings.duckdb_path))
@@ -36,7 +38,7 @@ def test_clean_rows_load_without_issues(tmp_path: Path) -> None:
 
 
 def test_identifiers_are_hashed_and_reduced(tmp_path: Path) -> None:
-    result, con = load_rows(tmp_path, [row(nhs_number="9990000018", la_person_unique_identifier="P 0007")])
+    _, con = load_rows(tmp_path, [row(nhs_number="9990000018", la_person_unique_identifier="P 0007")])
     nhs, local, year, month, sector = con.execute(
         "select nhs_number_hash, la_person_id_hash, birth_year, birth_month, postcode_sector from raw.cld_events"
     ).fetchone()
@@ -91,7 +93,9 @@ def test_row_with_two_bad_dates_counts_once(tmp_path: Path) -> None:
         ({"no_of_adults_being_cared_for": "two"}, "no_of_adults_being_cared_for", "number_unparseable"),
     ],
 )
-def test_each_field_rule_flags_the_row_and_still_loads_it(tmp_path: Path, overrides: dict, column: str, rule: str) -> None:
+def test_each_field_rule_flags_the_row_and_still_loads_it(
+    tmp_path: Path, overrides: dict, column: str, rule: str
+) -> None:
     result, con = load_rows(tmp_path, [row(**{"nhs_number": "9990000018", **overrides})])
     assert result.rows_loaded == 1
     assert (2, column, rule) in issues(con)
@@ -105,8 +109,16 @@ def test_each_field_rule_flags_the_row_and_still_loads_it(tmp_path: Path, overri
         # Services need type, component; a non-commissioned LTS line needs unit cost and frequency.
         ({"service": True, "service_type": ""}, "service_type", True),
         ({"service": True, "delivery_mechanism": "Direct Payment"}, "unit_cost", True),
-        ({"service": True, "delivery_mechanism": "Direct Payment", "unit_cost": "100",
-          "cost_frequency_unit_type": "Hourly"}, "planned_units_per_week", True),
+        (
+            {
+                "service": True,
+                "delivery_mechanism": "Direct Payment",
+                "unit_cost": "100",
+                "cost_frequency_unit_type": "Hourly",
+            },
+            "planned_units_per_week",
+            True,
+        ),
         # Commissioned support is outside the cost rule; a blank mechanism makes it undetermined.
         ({"service": True}, "unit_cost", False),
         ({"service": True, "delivery_mechanism": ""}, "unit_cost", False),
@@ -114,9 +126,20 @@ def test_each_field_rule_flags_the_row_and_still_loads_it(tmp_path: Path, overri
         ({"primary_support_reason": ""}, "primary_support_reason", False),
         ({"service": True, "primary_support_reason": ""}, "primary_support_reason", True),
         # Employment is mandatory for LD service users aged 18-64 at period end.
-        ({"employment_status": "", "primary_support_reason": "Learning Disability Support",
-          "date_of_birth": "1990-01-01"}, "employment_status", True),
-        ({"employment_status": "", "primary_support_reason": "Learning Disability Support"}, "employment_status", False),
+        (
+            {
+                "employment_status": "",
+                "primary_support_reason": "Learning Disability Support",
+                "date_of_birth": "1990-01-01",
+            },
+            "employment_status",
+            True,
+        ),
+        (
+            {"employment_status": "", "primary_support_reason": "Learning Disability Support"},
+            "employment_status",
+            False,
+        ),
     ],
 )
 def test_conditional_mandatory_rules(tmp_path: Path, overrides: dict, column: str, mandatory: bool) -> None:
@@ -156,7 +179,10 @@ def test_two_la_codes_refuse_the_file_and_quarantine_every_row(tmp_path: Path) -
     result, con = load_rows(tmp_path, [row(), row(la_code="E06000001")])
     assert (result.status, result.rule, result.rows_in, result.rows_rejected) == ("refused", "multiple_la_codes", 2, 2)
     assert con.execute("select count(*) from raw.cld_events").fetchone() == (0,)
-    assert con.execute("select count(*), min(rule) from quarantine.rejected_rows").fetchone() == (2, "multiple_la_codes")
+    assert con.execute("select count(*), min(rule) from quarantine.rejected_rows").fetchone() == (
+        2,
+        "multiple_la_codes",
+    )
 
 
 def test_unknown_la_code_refuses_the_file(tmp_path: Path) -> None:
@@ -177,7 +203,10 @@ def test_same_file_twice_is_loaded_once(tmp_path: Path) -> None:
 
 def test_rows_in_equals_loaded_plus_rejected_on_every_load(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "wh")
-    rows = [row(event_start_date="bad" if i % 7 == 0 else "2024-05-01", la_person_unique_identifier=f"P{i}") for i in range(60)]
+    rows = [
+        row(event_start_date="bad" if i % 7 == 0 else "2024-05-01", la_person_unique_identifier=f"P{i}")
+        for i in range(60)
+    ]
     write_cld(tmp_path / "in" / "cld_b.csv", rows)
     with connect(settings.duckdb_path) as con:
         load_folder(con, tmp_path / "in", settings)
@@ -204,7 +233,7 @@ def test_release_detection_and_r1_values_in_r2_file(tmp_path: Path) -> None:
     r2 = {"client_type": "Service user", "event_outcome": "NFA: Information and advice or signposting"}
     rows = [row(la_person_unique_identifier=f"P{i}", **r2) for i in range(5)]
     rows.append(row(la_person_unique_identifier="P9", event_outcome="NFA - Moved to another LA"))
-    result, con = load_rows(tmp_path, rows)
+    _, con = load_rows(tmp_path, rows)
     assert con.execute("select spec_release from audit.loads").fetchone() == ("R2",)
     assert (7, "event_outcome", "r1_value_in_r2_file") in issues(con)
 
@@ -222,7 +251,10 @@ def test_withdraw_marks_the_load_and_keeps_rows(tmp_path: Path) -> None:
 
 def test_received_at_comes_from_the_file_name(tmp_path: Path) -> None:
     _, con = load_rows(tmp_path, [row()], name="cld_E06000005_2025-05-10.csv")
-    assert con.execute("select cast(received_at as date), received_at_source from audit.loads").fetchone()[1] == "file_name"
+    assert (
+        con.execute("select cast(received_at as date), received_at_source from audit.loads").fetchone()[1]
+        == "file_name"
+    )
 
 
 def test_derived_period_drops_thin_months_and_the_received_month() -> None:
@@ -248,8 +280,11 @@ def test_per_la_settings_narrow_date_formats_and_pin_encoding(tmp_path: Path) ->
 
     settings = make_settings(tmp_path / "wh")
     settings = replace(settings, las={LA: LaSettings(date_formats=("iso",), encoding="cp1252")})
-    path = write_cld(tmp_path / "in" / "c.csv", [row(event_description="Café £5"), row(event_start_date="01/05/2024")],
-                     encoding="utf-8")
+    path = write_cld(
+        tmp_path / "in" / "c.csv",
+        [row(event_description="Café £5"), row(event_start_date="01/05/2024")],
+        encoding="utf-8",
+    )
     with connect(settings.duckdb_path) as con:
         result = load_file(con, path, settings)
         assert (result.rows_loaded, result.rows_rejected) == (1, 1)

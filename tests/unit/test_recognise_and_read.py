@@ -68,8 +68,18 @@ def test_unknown_header_set_is_refused() -> None:
 
 def test_population_and_finance_are_recognised_by_headers_not_names() -> None:
     assert recognise(["la_code", "mid_year", "sex", "age", "population"], "cld_looks_like.csv").dataset == "population"
-    finance = ["transaction_id", "la_code", "posting_date", "financial_year", "period_number", "cost_centre",
-               "account_code", "transaction_type", "amount", "description"]
+    finance = [
+        "transaction_id",
+        "la_code",
+        "posting_date",
+        "financial_year",
+        "period_number",
+        "cost_centre",
+        "account_code",
+        "transaction_type",
+        "amount",
+        "description",
+    ]
     assert recognise(finance, "anything.csv").dataset == "finance"
 
 

@@ -34,7 +34,7 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         body = list(reader)
     for line in body:
         assert len(line) == len(header), f"{path.name}: row {line!r} has {len(line)} fields, header {len(header)}"
-    return header, [dict(zip(header, line)) for line in body]
+    return header, [dict(zip(header, line, strict=True)) for line in body]
 
 
 def _code_list(field: str) -> list[dict[str, str]]:

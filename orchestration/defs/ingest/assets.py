@@ -1,6 +1,5 @@
 """Dagster asset that lands every new file in the extracts folder (one load per file)."""
 
-
 from collections import Counter
 
 import dagster as dg
@@ -45,7 +44,6 @@ def ingest_extracts(context: AssetExecutionContext):
 
     def on_file(path):
         progress.say(f"loading {path.name}")
-        return None
 
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, settings.extracts_dir, settings, on_file=on_file)

@@ -105,6 +105,7 @@ class ChunkContext:
 
 def _map_codes(text: pd.Series, codes: dict[str, Code]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Return (cleaned value, release of the matched key, invalid mask) for a code column."""
+
     def lookup(value: str) -> tuple[str, str | None]:
         code = codes.get(value_key(value))
         return (code.cleaned, code.release) if code else (INVALID, None)
@@ -210,7 +211,7 @@ def _age_years(dob: pd.Series, at: pd.Series) -> pd.Series:
     return np.floor((at - proxy).dt.days / 365.25)
 
 
-def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # noqa: C901, PLR0915
+def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:
     """Validate a chunk of text rows; return quarantine rows, field issues and the typed frame."""
     out = ChunkResult(loaded=pd.DataFrame(), rejected=[], issues=[])
     rows = frame["row_number"]
@@ -292,9 +293,30 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # no
         limit = received if name != "reporting_period_end_date" else received + pd.Timedelta(days=366)
         out_of_range = values.notna() & ((values < pd.Timestamp("1900-01-01")) | (values > limit))
         _issue(out, rows, out_of_range, name, "date_out_of_range", frame[name])
-    _issue(out, rows, end.notna() & start.notna() & (end < start), "event_end_date", "end_before_start", frame["event_end_date"])
-    _issue(out, rows, dod.notna() & start.notna() & (dod < start), "date_of_death", "event_after_death", frame["date_of_death"])
-    _issue(out, rows, dob.notna() & start.notna() & (dob > start), "date_of_birth", "birth_after_event_start", frame["date_of_birth"])
+    _issue(
+        out,
+        rows,
+        end.notna() & start.notna() & (end < start),
+        "event_end_date",
+        "end_before_start",
+        frame["event_end_date"],
+    )
+    _issue(
+        out,
+        rows,
+        dod.notna() & start.notna() & (dod < start),
+        "date_of_death",
+        "event_after_death",
+        frame["date_of_death"],
+    )
+    _issue(
+        out,
+        rows,
+        dob.notna() & start.notna() & (dob > start),
+        "date_of_birth",
+        "birth_after_event_start",
+        frame["date_of_birth"],
+    )
     age_at_start = _age_years(dob, start)
     implausible = age_at_start.notna() & ((age_at_start < 0) | (age_at_start >= ctx.max_plausible_age))
     _issue(out, rows, implausible.astype(bool), "date_of_birth", "age_implausible", frame["date_of_birth"])
@@ -319,7 +341,13 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:  # no
     typed["row_number"] = rows.astype("int64")
     typed["la_code"] = frame["la_code"]
     typed["la_code_ons"] = ctx.la_code_ons
-    for name in ("reporting_period_start_date", "reporting_period_end_date", "date_of_death", "event_start_date", "event_end_date"):
+    for name in (
+        "reporting_period_start_date",
+        "reporting_period_end_date",
+        "date_of_death",
+        "event_start_date",
+        "event_end_date",
+    ):
         typed[name] = parsed[name].dt.date
     typed["nhs_number_hash"] = map_unique(nhs_valid, ctx.hasher.hash)
     typed["nhs_number_chk"] = nhs_chk

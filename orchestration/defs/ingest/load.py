@@ -191,7 +191,8 @@ def _quarantine(con: duckdb.DuckDBPyConnection, load_id: str, source_file: str, 
     con.register("_quarantine_frame", frame)
     con.execute(
         'INSERT INTO quarantine.rejected_rows (load_id, source_file, row_number, "column", rule, value, message) '
-        "SELECT load_id, source_file, row_number, \"column\", rule, CAST(value AS VARCHAR), message FROM _quarantine_frame"
+        'SELECT load_id, source_file, row_number, "column", rule, CAST(value AS VARCHAR), message '
+        "FROM _quarantine_frame"
     )
     con.unregister("_quarantine_frame")
 
@@ -260,7 +261,7 @@ def _flag_r1_values_in_r2_file(con: duckdb.DuckDBPyConnection, load_id: str, sou
     con.executemany("INSERT INTO _r1_keys VALUES (?, ?)", r1_keys)
     selects = " UNION ALL ".join(
         f"SELECT row_number, '{f}' AS field, \"{f}\" AS value, {_VALUE_KEY_SQL.format(col=chr(34) + f + chr(34))} AS k "
-        f"FROM raw.cld_events WHERE load_id = $load_id AND \"{f}\" IS NOT NULL"
+        f'FROM raw.cld_events WHERE load_id = $load_id AND "{f}" IS NOT NULL'
         for f in CODED_FIELDS
     )
     spec = rule("r1_value_in_r2_file")
@@ -381,7 +382,8 @@ def _load_cld(
         loaded["received_at"] = received_at
         con.register("_chunk", loaded)
         con.execute(
-            f'INSERT INTO raw.cld_events (load_id, source_file, row_number, file_sha256, received_at, {insert_columns}) '
+            "INSERT INTO raw.cld_events (load_id, source_file, row_number, file_sha256, received_at, "
+            f"{insert_columns}) "
             f"SELECT load_id, source_file, row_number, file_sha256, received_at, {casts} FROM _chunk"
         )
         con.unregister("_chunk")
@@ -470,8 +472,13 @@ def _load_population(
         missing_la = frame["la_code"].isna() & ~bad
         for row_number in frame["row_number"][missing_la]:
             rejected.append(
-                {"row_number": int(row_number), "column": "la_code", "rule": "integer_invalid", "value": None,
-                 "message": "la_code is blank"}
+                {
+                    "row_number": int(row_number),
+                    "column": "la_code",
+                    "rule": "integer_invalid",
+                    "value": None,
+                    "message": "la_code is blank",
+                }
             )
         bad |= missing_la
         good_frame = frame[~bad].copy()
@@ -561,8 +568,15 @@ def load_file(
         message = f"byte-identical to load {earlier}; not loaded again"
         _insert_audit(
             con,
-            {**meta, "rows_in": 0, "rows_loaded": 0, "rows_rejected": 0, "status": "skipped_duplicate",
-             "message": message, "finished_at": dt.datetime.now()},
+            {
+                **meta,
+                "rows_in": 0,
+                "rows_loaded": 0,
+                "rows_rejected": 0,
+                "status": "skipped_duplicate",
+                "message": message,
+                "finished_at": dt.datetime.now(),
+            },
         )
         return LoadResult(load_id, path.name, None, "skipped_duplicate", message=message)
 
@@ -576,13 +590,17 @@ def load_file(
         if dataset not in LOADERS:
             con.execute("ROLLBACK")
             return LoadResult(
-                load_id, path.name, dataset, "not_loaded",
+                load_id,
+                path.name,
+                dataset,
+                "not_loaded",
                 message=f"recognised as a {dataset} extract; its ingest is not part of this release yet",
             )
         totals, extra = LOADERS[dataset](con, opened, recognised, meta, settings, progress)
         if totals.rows_in != totals.rows_loaded + totals.rows_rejected:
             raise LoadInvariantError(
-                f"{path.name}: rows_in {totals.rows_in} != loaded {totals.rows_loaded} + rejected {totals.rows_rejected}"
+                f"{path.name}: rows_in {totals.rows_in} != loaded {totals.rows_loaded} "
+                f"+ rejected {totals.rows_rejected}"
             )
         warnings = list(opened.warnings)
         if recognised.unknown_headers:
@@ -592,16 +610,31 @@ def load_file(
         _check_counts(con, load_id, totals)
         _insert_audit(
             con,
-            {**meta, **extra, "dataset": dataset, "encoding": opened.encoding, "rows_in": totals.rows_in,
-             "rows_loaded": totals.rows_loaded, "rows_rejected": totals.rows_rejected,
-             "rows_flagged": totals.rows_flagged, "status": "loaded",
-             "message": "; ".join([*warnings, str(extra.get("release_evidence", ""))]).strip("; ") or None,
-             "finished_at": dt.datetime.now()},
+            {
+                **meta,
+                **extra,
+                "dataset": dataset,
+                "encoding": opened.encoding,
+                "rows_in": totals.rows_in,
+                "rows_loaded": totals.rows_loaded,
+                "rows_rejected": totals.rows_rejected,
+                "rows_flagged": totals.rows_flagged,
+                "status": "loaded",
+                "message": "; ".join([*warnings, str(extra.get("release_evidence", ""))]).strip("; ") or None,
+                "finished_at": dt.datetime.now(),
+            },
         )
         con.execute("COMMIT")
         return LoadResult(
-            load_id, path.name, dataset, "loaded", totals.rows_in, totals.rows_loaded, totals.rows_rejected,
-            totals.rows_flagged, warnings=warnings,
+            load_id,
+            path.name,
+            dataset,
+            "loaded",
+            totals.rows_in,
+            totals.rows_loaded,
+            totals.rows_rejected,
+            totals.rows_flagged,
+            warnings=warnings,
         )
     except FileRefused as exc:
         con.execute("ROLLBACK")
@@ -610,8 +643,17 @@ def load_file(
             rows_in = _quarantine_refused_rows(con, path, settings, meta, exc)
         _insert_audit(
             con,
-            {**meta, "dataset": dataset, "rows_in": rows_in, "rows_loaded": 0, "rows_rejected": rows_in,
-             "status": "refused", "rule": exc.rule, "message": str(exc), "finished_at": dt.datetime.now()},
+            {
+                **meta,
+                "dataset": dataset,
+                "rows_in": rows_in,
+                "rows_loaded": 0,
+                "rows_rejected": rows_in,
+                "status": "refused",
+                "rule": exc.rule,
+                "message": str(exc),
+                "finished_at": dt.datetime.now(),
+            },
         )
         return LoadResult(load_id, path.name, dataset, "refused", rows_in, 0, rows_in, rule=exc.rule, message=str(exc))
     except LoadInvariantError:
@@ -621,8 +663,16 @@ def load_file(
         con.execute("ROLLBACK")
         _insert_audit(
             con,
-            {**meta, "dataset": dataset, "rows_in": 0, "rows_loaded": 0, "rows_rejected": 0, "status": "failed",
-             "message": f"{type(exc).__name__}: {exc}", "finished_at": dt.datetime.now()},
+            {
+                **meta,
+                "dataset": dataset,
+                "rows_in": 0,
+                "rows_loaded": 0,
+                "rows_rejected": 0,
+                "status": "failed",
+                "message": f"{type(exc).__name__}: {exc}",
+                "finished_at": dt.datetime.now(),
+            },
         )
         return LoadResult(load_id, path.name, dataset, "failed", message=f"{type(exc).__name__}: {exc}")
 

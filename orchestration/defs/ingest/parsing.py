@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pandas as pd
 

@@ -64,7 +64,8 @@ def recognise(header: list[str], file_name: str) -> Recognised:
     if best is None:
         raise FileRefused(
             "unknown_header_set",
-            f"{file_name} rejected: its headers match no known extract (CLD events, finance ledger or control totals, population). "
+            f"{file_name} rejected: its headers match no known extract "
+            "(CLD events, finance ledger or control totals, population). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]

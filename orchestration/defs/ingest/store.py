@@ -6,8 +6,8 @@ DDL is additive: `CREATE ... IF NOT EXISTS` only, never a drop.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb

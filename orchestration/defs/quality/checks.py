@@ -5,7 +5,6 @@ expectations (a failure stops everything downstream, such as publishing) and a w
 `warn` expectations (plausibility, reported for review).
 """
 
-
 import dagster as dg
 import duckdb
 
@@ -31,8 +30,10 @@ def _result(outcome: SuiteResult, severity: dg.AssetCheckSeverity) -> dg.AssetCh
             "expectations_evaluated": outcome.evaluated,
             "expectations_failed": len(outcome.failures),
             "failures": dg.MetadataValue.json(
-                [{"expectation": f.expectation, "column": f.column, "unexpected": f.unexpected_count, "why": f.why}
-                 for f in outcome.failures]
+                [
+                    {"expectation": f.expectation, "column": f.column, "unexpected": f.unexpected_count, "why": f.why}
+                    for f in outcome.failures
+                ]
             ),
         },
     )
@@ -42,13 +43,23 @@ def build_suite_checks(name: str) -> list[dg.AssetChecksDefinition]:
     suite = load_suite(name)
     key = dg.AssetKey(suite["table"].split("."))
 
-    @dg.asset_check(asset=key, name=f"ge_{name}_blocking", blocking=True, pool=DUCKDB_POOL,
-                    description=f"GE suite {name}: error-severity expectations (blocking).")
+    @dg.asset_check(
+        asset=key,
+        name=f"ge_{name}_blocking",
+        blocking=True,
+        pool=DUCKDB_POOL,
+        description=f"GE suite {name}: error-severity expectations (blocking).",
+    )
     def blocking_check() -> dg.AssetCheckResult:
         return _result(validate_frame(read_table(suite["table"]), suite, "error"), dg.AssetCheckSeverity.ERROR)
 
-    @dg.asset_check(asset=key, name=f"ge_{name}_plausibility", blocking=False, pool=DUCKDB_POOL,
-                    description=f"GE suite {name}: warn-severity expectations (plausibility).")
+    @dg.asset_check(
+        asset=key,
+        name=f"ge_{name}_plausibility",
+        blocking=False,
+        pool=DUCKDB_POOL,
+        description=f"GE suite {name}: warn-severity expectations (plausibility).",
+    )
     def warning_check() -> dg.AssetCheckResult:
         return _result(validate_frame(read_table(suite["table"]), suite, "warn"), dg.AssetCheckSeverity.WARN)
 

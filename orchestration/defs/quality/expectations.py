@@ -11,7 +11,6 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -73,12 +72,16 @@ def validate_frame(frame: pd.DataFrame, suite: dict[str, Any], severity: str) ->
         return SuiteResult(suite["name"], severity, 0, [])
     context = _context()
     batch_definition = (
-        context.data_sources.add_pandas("pandas").add_dataframe_asset("frame").add_batch_definition_whole_dataframe("all")
+        context.data_sources.add_pandas("pandas")
+        .add_dataframe_asset("frame")
+        .add_batch_definition_whole_dataframe("all")
     )
     gx_suite = gx.ExpectationSuite(name=f"{suite['name']}.{severity}")
     for expectation in chosen:
         gx_suite.add_expectation_configuration(
-            ExpectationConfiguration(type=expectation["type"], kwargs=expectation["kwargs"], meta=expectation.get("meta", {}))
+            ExpectationConfiguration(
+                type=expectation["type"], kwargs=expectation["kwargs"], meta=expectation.get("meta", {})
+            )
         )
     gx_suite = context.suites.add(gx_suite)
     result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(gx_suite)

@@ -4,7 +4,6 @@ Asset keys are `<schema>/<name>` (e.g. `marts/fct_events`), matching the tables 
 sources keep dagster-dbt's `<source>/<table>` keys, which are the ingest asset's keys.
 """
 
-
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -40,7 +39,9 @@ class LayerTranslator(DagsterDbtTranslator):
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable())
+    return DbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+    )
 
 
 def _build_args() -> list[str]:
