@@ -36,3 +36,15 @@ def dbt_manifest(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_dbt(["--quiet", "parse", *vars_argument(settings)], settings)
     assert result.success, result.exception
     return MANIFEST_PATH
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A private PostgreSQL server on a free 127.0.0.1 port with an empty database `ascw`.
+
+    Skips when the server binaries are missing, unless CI is set (then it fails).
+    """
+    from postgres_server import running_postgres
+
+    with running_postgres() as server:
+        yield server

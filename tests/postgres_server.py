@@ -63,7 +63,7 @@ def find_bindir() -> Path | None:
     if os.environ.get("ASCW_PG_BINDIR"):
         candidates.append(Path(os.environ["ASCW_PG_BINDIR"]))
     candidates.append(DEFAULT_BINDIR)
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: _version(p), reverse=True)
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version, reverse=True)
     candidates.extend(Path(p) for p in versions)
     on_path = shutil.which("initdb")
     if on_path:
@@ -81,8 +81,12 @@ def _version(path: str) -> int:
         return 0
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
 def _skip_or_fail(reason: str) -> None:
-    if os.environ.get("CI"):
+    if _in_ci():
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)", pytrace=False)
     pytest.skip(reason)
 
@@ -101,8 +105,11 @@ def _server_account() -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        pytest.fail(f"running as root and there is no user {name!r} to run PostgreSQL as; "
-                    "set ASCW_PG_TEST_USER to an unprivileged account", pytrace=False)
+        pytest.fail(
+            f"running as root and there is no user {name!r} to run PostgreSQL as; "
+            "set ASCW_PG_TEST_USER to an unprivileged account",
+            pytrace=False,
+        )
         raise
 
 
@@ -129,7 +136,9 @@ def running_postgres(dbname: str = DATABASE) -> Iterator[PostgresServer]:
     import psycopg
 
     account = _server_account()
-    base = Path(tempfile.mkdtemp(prefix="ascw-pg-"))
+    # Under /tmp rather than $TMPDIR: the server's user must reach it, and the Unix socket path
+    # inside it must stay under the 107-byte limit.
+    base = Path(tempfile.mkdtemp(prefix="ascw-pg-", dir="/tmp" if Path("/tmp").is_dir() else None))
     data, sockets, log = base / "data", base / "run", base / "server.log"
     try:
         sockets.mkdir()
@@ -137,16 +146,32 @@ def running_postgres(dbname: str = DATABASE) -> Iterator[PostgresServer]:
             for path in (base, sockets):
                 os.chown(path, account.pw_uid, account.pw_gid)
         os.chmod(base, 0o700)
-        _run([str(bindir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
-              "--encoding=UTF8", "--no-locale", "--no-sync"], account)
+        _run(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+            account,
+        )
         port = 0
         for attempt in range(3):  # another process may take the free port between bind and start
             port = _free_port()
-            options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=20")
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=20"
+            )
             try:
-                _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-                      "-o", options, "start"], account)
+                _run(
+                    [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o", options, "start"],
+                    account,
+                )
                 break
             except RuntimeError:
                 if attempt == 2:

@@ -46,8 +46,14 @@ MART_KEYS = {
     "load_audit": ("load_id",),
 }
 MONEY = {
-    "fct_service_costs": ("unit_cost", "planned_units_per_week", "units_per_week", "weekly_cost",
-                          "weeks_in_quarter", "quarter_cost"),
+    "fct_service_costs": (
+        "unit_cost",
+        "planned_units_per_week",
+        "units_per_week",
+        "weekly_cost",
+        "weeks_in_quarter",
+        "quarter_cost",
+    ),
 }
 
 FIRST_FILE = "cld_E06000005_2024-08-10.csv"  # Q1 2024-25, sent in August
@@ -61,11 +67,21 @@ def _people_and_requests(period: dict[str, str]) -> list[dict[str, str]]:
     return [
         # NHS number without an LA id, then with LA id 456; LA id 456 alone; LA id 789 alone.
         row(nhs_number="9990000018", la_person_unique_identifier="", **period),
-        row(nhs_number="9990000018", la_person_unique_identifier="456",
-            event_start_date="2024-06-01", event_end_date="2024-06-03", **period),
+        row(
+            nhs_number="9990000018",
+            la_person_unique_identifier="456",
+            event_start_date="2024-06-01",
+            event_end_date="2024-06-03",
+            **period,
+        ),
         row(la_person_unique_identifier="456", event_start_date="2024-06-10", event_end_date="2024-06-12", **period),
-        row(la_person_unique_identifier="789", event_start_date="2024-08-01", event_end_date="2024-08-03",
-            request_route_of_access="Hospital", **period),
+        row(
+            la_person_unique_identifier="789",
+            event_start_date="2024-08-01",
+            event_end_date="2024-08-03",
+            request_route_of_access="Hospital",
+            **period,
+        ),
         # End before start: excluded (end_before_start), never deleted.
         row(la_person_unique_identifier="R9", event_start_date="2024-09-10", event_end_date="2024-09-05", **period),
     ]
@@ -74,29 +90,70 @@ def _people_and_requests(period: dict[str, str]) -> list[dict[str, str]]:
 def _services(period: dict[str, str]) -> list[dict[str, str]]:
     return [
         # Long-term community service, hourly: £23.56 x 14.38 hours a week, open from 2024-04-01.
-        row(service=True, la_person_unique_identifier="S1", event_start_date="2024-04-01", event_end_date="",
-            unit_cost="23.56", cost_frequency_unit_type="Hourly", planned_units_per_week="14.38", **period),
+        row(
+            service=True,
+            la_person_unique_identifier="S1",
+            event_start_date="2024-04-01",
+            event_end_date="",
+            unit_cost="23.56",
+            cost_frequency_unit_type="Hourly",
+            planned_units_per_week="14.38",
+            **period,
+        ),
         # Monthly £1,000.
-        row(service=True, la_person_unique_identifier="S2", event_start_date="2024-05-15", event_end_date="",
-            unit_cost="1000.00", cost_frequency_unit_type="Monthly", delivery_mechanism="Direct Payment", **period),
+        row(
+            service=True,
+            la_person_unique_identifier="S2",
+            event_start_date="2024-05-15",
+            event_end_date="",
+            unit_cost="1000.00",
+            cost_frequency_unit_type="Monthly",
+            delivery_mechanism="Direct Payment",
+            **period,
+        ),
         # One-off £250.
-        row(service=True, la_person_unique_identifier="S3", event_start_date="2024-06-20", event_end_date="2024-06-20",
-            unit_cost="250", cost_frequency_unit_type="One-off", **period),
+        row(
+            service=True,
+            la_person_unique_identifier="S3",
+            event_start_date="2024-06-20",
+            event_end_date="2024-06-20",
+            unit_cost="250",
+            cost_frequency_unit_type="One-off",
+            **period,
+        ),
         # Person who died part-way through an open weekly service: ends on the date of death.
-        row(service=True, la_person_unique_identifier="D1", event_start_date="2024-05-01", event_end_date="",
-            date_of_death="2024-10-15", unit_cost="812.45", cost_frequency_unit_type="Weekly", **period),
+        row(
+            service=True,
+            la_person_unique_identifier="D1",
+            event_start_date="2024-05-01",
+            event_end_date="",
+            date_of_death="2024-10-15",
+            unit_cost="812.45",
+            cost_frequency_unit_type="Weekly",
+            **period,
+        ),
     ]
 
 
 def write_fixture(folder: Path) -> None:
     first = _people_and_requests(Q1) + _services(Q1)
-    second = _people_and_requests(REST) + _services(REST) + [
-        # The 789 request again in the same file with a different outcome: one event, two copies.
-        row(la_person_unique_identifier="789", event_start_date="2024-08-01", event_end_date="2024-08-03",
-            request_route_of_access="Hospital", event_outcome="Progress to Assessment", **REST),
-        # A second dated request for 789 later in the year.
-        row(la_person_unique_identifier="789", event_start_date="2025-01-06", event_end_date="2025-01-08", **REST),
-    ]
+    second = (
+        _people_and_requests(REST)
+        + _services(REST)
+        + [
+            # The 789 request again in the same file with a different outcome: one event, two copies.
+            row(
+                la_person_unique_identifier="789",
+                event_start_date="2024-08-01",
+                event_end_date="2024-08-03",
+                request_route_of_access="Hospital",
+                event_outcome="Progress to Assessment",
+                **REST,
+            ),
+            # A second dated request for 789 later in the year.
+            row(la_person_unique_identifier="789", event_start_date="2025-01-06", event_end_date="2025-01-08", **REST),
+        ]
+    )
     write_cld(folder / FIRST_FILE, first)
     write_cld(folder / SECOND_FILE, second)
 
@@ -108,8 +165,16 @@ def postgres_type(duckdb_type: str) -> str:
     kind = duckdb_type.upper()
     if kind.startswith("DECIMAL") or kind.startswith("NUMERIC"):
         return kind.replace("DECIMAL", "NUMERIC")
-    mapping = {"VARCHAR": "VARCHAR", "DATE": "DATE", "INTEGER": "INTEGER", "BIGINT": "BIGINT",
-               "TIMESTAMP": "TIMESTAMP", "BOOLEAN": "BOOLEAN", "DOUBLE": "DOUBLE PRECISION", "SMALLINT": "SMALLINT"}
+    mapping = {
+        "VARCHAR": "VARCHAR",
+        "DATE": "DATE",
+        "INTEGER": "INTEGER",
+        "BIGINT": "BIGINT",
+        "TIMESTAMP": "TIMESTAMP",
+        "BOOLEAN": "BOOLEAN",
+        "DOUBLE": "DOUBLE PRECISION",
+        "SMALLINT": "SMALLINT",
+    }
     if kind not in mapping:
         raise AssertionError(f"no PostgreSQL type for DuckDB {duckdb_type}")
     return mapping[kind]
@@ -164,6 +229,39 @@ def normalise(value: Any) -> Any:
     return value
 
 
+TYPE_FAMILIES = {
+    "VARCHAR": "string",
+    "TEXT": "string",
+    "CHARACTER VARYING": "string",
+    "INTEGER": "integer",
+    "BIGINT": "integer",
+    "SMALLINT": "integer",
+    "HUGEINT": "integer",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITHOUT TIME ZONE": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIMESTAMPTZ": "timestamptz",
+}
+MART_COLUMNS_SQL = (
+    "select table_name, column_name, data_type, numeric_precision, numeric_scale "
+    "from information_schema.columns where table_schema = 'marts' order by table_name, ordinal_position"
+)
+
+
+def type_family(data_type: str, precision: int | None, scale: int | None) -> str:
+    """Comparable column type: decimals with their precision and scale, integers of any width alike."""
+    kind = data_type.upper()
+    if kind.startswith(("DECIMAL", "NUMERIC")):
+        return f"decimal({precision},{scale})"
+    return TYPE_FAMILIES.get(kind, kind)
+
+
+def mart_types(rows: list[tuple]) -> dict[tuple[str, str], str]:
+    return {(table, column): type_family(kind, p, s) for table, column, kind, p, s in rows}
+
+
 def mart_rows(fetch, table: str) -> tuple[list[str], dict[tuple, dict[str, Any]]]:
     columns, rows = fetch(table)
     keyed = {}
@@ -198,7 +296,7 @@ def dbt_errors(result: Any) -> str:
         return str(result.exception)
     lines = output.splitlines()
     starts = [i for i, line in enumerate(lines) if "Completed with" in line]
-    return "\n".join(lines[starts[-1]:][:300]) if starts else str(result.exception)
+    return "\n".join(lines[starts[-1] :][:300]) if starts else str(result.exception)
 
 
 # --- the test ---------------------------------------------------------------------------------
@@ -230,8 +328,15 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
             target: pool.submit(
-                run_dbt, ["build", *dbt_vars], settings, target,
-                {"DBT_TARGET_PATH": str(base / f"target_{target}"), "DBT_LOG_PATH": str(base / f"logs_{target}"), **env},
+                run_dbt,
+                ["build", *dbt_vars],
+                settings,
+                target,
+                {
+                    "DBT_TARGET_PATH": str(base / f"target_{target}"),
+                    "DBT_LOG_PATH": str(base / f"logs_{target}"),
+                    **env,
+                },
             )
             for target, env in runs.items()
         }
@@ -244,11 +349,13 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
         fetch = duckdb_fetcher(duck)
         for table in MARTS:
             marts["duckdb"][table] = mart_rows(fetch, table)
+        duck_types = mart_types(duck.execute(MART_COLUMNS_SQL).fetchall())
     with psycopg.connect(postgres_server.conninfo()) as pg:
         fetch = postgres_fetcher(pg)
         for table in MARTS:
             marts["postgres"][table] = mart_rows(fetch, table)
-    return {"copied": copied, "marts": marts}
+        pg_types = mart_types(pg.execute(MART_COLUMNS_SQL).fetchall())
+    return {"copied": copied, "marts": marts, "types": {"duckdb": duck_types, "postgres": pg_types}}
 
 
 def test_ingest_tables_copied(built: dict[str, Any]) -> None:
@@ -286,3 +393,11 @@ def test_mart_matches_between_duckdb_and_postgres(built: dict[str, Any], table: 
         if duck_rows[key][column] != pg_rows[key][column]
     ]
     assert not differences, f"{table}: {len(differences)} values differ, first: {differences[:5]}"
+
+
+def test_mart_column_types_match(built: dict[str, Any]) -> None:
+    """Same type family per column; decimals with the same precision and scale (money is numeric(18,2))."""
+    duck, pg = built["types"]["duckdb"], built["types"]["postgres"]
+    assert {t for t, _ in duck} >= set(MARTS)
+    assert pg == duck
+    assert duck[("fct_service_costs", "quarter_cost")] == "decimal(18,2)"
