@@ -47,10 +47,22 @@ ENTRY_GROUPS: tuple[EntryGroup, ...] = (
     EntryGroup("ld_transition", {"LD": 1}, (18, 24), 8.5, {"COM": 95, "RES": 5}, 55),
     EntryGroup("ld_adult", {"LD": 1}, (25, 64), 4.0, {"COM": 84, "RES": 16}, 45),
     EntryGroup("mh_adult", {"MH": 1}, (18, 64), 19.0, {"COM": 91, "RES": 8, "NUR": 1}, 30),
-    EntryGroup("phys_adult", {**_PHYS, "SEN_V": 4, "SEN_H": 3, "MEM": 3, "SOC_SUB": 3, "SOC_ISO": 3},
-               (18, 64), 34.0, {"COM": 95, "RES": 2, "NUR": 3}, 30),  # fmt: skip
-    EntryGroup("phys_older", {**_PHYS, "SEN_V": 2, "SEN_H": 1, "SEN_D": 1, "SOC_ISO": 2},
-               (65, 101), 245.0, {"COM": 75, "RES": 14, "NUR": 11}, 20),  # fmt: skip
+    EntryGroup(
+        "phys_adult",
+        {**_PHYS, "SEN_V": 4, "SEN_H": 3, "MEM": 3, "SOC_SUB": 3, "SOC_ISO": 3},
+        (18, 64),
+        34.0,
+        {"COM": 95, "RES": 2, "NUR": 3},
+        30,
+    ),
+    EntryGroup(
+        "phys_older",
+        {**_PHYS, "SEN_V": 2, "SEN_H": 1, "SEN_D": 1, "SOC_ISO": 2},
+        (65, 101),
+        245.0,
+        {"COM": 75, "RES": 14, "NUR": 11},
+        20,
+    ),
     EntryGroup("mem_older", {"MEM": 1}, (65, 101), 80.0, {"COM": 50, "RES": 35, "NUR": 15}, 20),
     EntryGroup("mh_older", {"MH": 1}, (65, 95), 16.0, {"COM": 72, "RES": 20, "NUR": 8}, 20),
     EntryGroup("ld_older", {"LD": 1}, (65, 85), 1.5, {"COM": 70, "RES": 30}, 25),
@@ -60,7 +72,7 @@ ENTRY_GROUPS: tuple[EntryGroup, ...] = (
 _AGE_BOUNDS = (65, 75, 85, 95, 200)
 
 
-def _hazards(setting: str, age: float, psr: str) -> dict[str, float]:
+def _hazards(setting: str, age: float, psr: str) -> dict[str, float]:  # noqa: PLR0911
     """Transition hazards per year: death, end, to_RES, to_NUR, to_COM."""
     if setting == "COM":
         if age < 65:
@@ -97,11 +109,12 @@ class Spell:
 
 
 def _to_date(origin: date, years: float) -> date:
-    return origin + timedelta(days=int(round(years * 365.25)))
+    return origin + timedelta(days=round(years * 365.25))
 
 
-def simulate_spells(ctx: LAContext, group: EntryGroup, entry_years: float, age: float, psr: str,
-                    horizon_years: float) -> list[Spell]:  # fmt: skip
+def simulate_spells(
+    ctx: LAContext, group: EntryGroup, entry_years: float, age: float, psr: str, horizon_years: float
+) -> list[Spell]:
     """One career from ``entry_years`` (years relative to the window start) until death, end or horizon."""
     r = ctx.rng
     origin = ctx.window.start
@@ -174,8 +187,9 @@ def _older_entry_age(ctx: LAContext, lo: int, hi: int) -> float:
     return max(lo, min(hi, band + r.random() * 10))
 
 
-def _build_career(ctx: LAContext, group: EntryGroup, entry_years: float, age_at_entry: float, psr: str,
-                  spells: list[Spell]) -> str | None:  # fmt: skip
+def _build_career(
+    ctx: LAContext, group: EntryGroup, entry_years: float, age_at_entry: float, psr: str, spells: list[Spell]
+) -> str | None:
     r = ctx.rng
     w = ctx.window
     first = spells[0]
@@ -241,8 +255,17 @@ def _mechanism(ctx: LAContext, profile: str, main: bool) -> str | None:
     return profile if r.random() < 0.7 else "COMM"
 
 
-def _line(ctx: LAContext, person: Person, stype: str, comp: str, mech: str | None, start: date,
-          end: date | None, cost: costs.Cost, provider_kind: str | None) -> Event:  # fmt: skip
+def _line(
+    ctx: LAContext,
+    person: Person,
+    stype: str,
+    comp: str,
+    mech: str | None,
+    start: date,
+    end: date | None,
+    cost: costs.Cost,
+    provider_kind: str | None,
+) -> Event:
     freq, price, units = cost
     upl = costs.uplift_date(ctx.window.first_year)
     ev = ctx.event(person, "SRV", start, end, stype=stype, comp=comp, mech=mech, freq=freq, units_h=units)
@@ -262,7 +285,9 @@ def _line(ctx: LAContext, person: Person, stype: str, comp: str, mech: str | Non
     return ev
 
 
-def _community_package(ctx: LAContext, person: Person, age: int, profile: str) -> list[tuple[str, str, costs.Cost, str | None, bool]]:
+def _community_package(
+    ctx: LAContext, person: Person, age: int, profile: str
+) -> list[tuple[str, str, costs.Cost, str | None, bool]]:
     """(component, stype, cost, provider kind, is_main) for a new community package."""
     r = ctx.rng
     psr = person.psr
@@ -308,8 +333,9 @@ def _community_package(ctx: LAContext, person: Person, age: int, profile: str) -
     return out
 
 
-def _lines_for_spell(ctx: LAContext, person: Person, spell: Spell, profile: str, age_at_entry: float,
-                     entry_date: date) -> list[Event]:  # fmt: skip
+def _lines_for_spell(
+    ctx: LAContext, person: Person, spell: Spell, profile: str, age_at_entry: float, entry_date: date
+) -> list[Event]:
     r = ctx.rng
     w = ctx.window
     age = person.age_on(max(spell.start, w.start))
@@ -320,9 +346,17 @@ def _lines_for_spell(ctx: LAContext, person: Person, spell: Spell, profile: str,
         mech = pick(r, {"MPB": 60, "COMM": 37, None: 3})  # type: ignore[dict-item]
         cost = costs.care_home_weekly(r, age, person.psr, nursing)
         start = spell.start
-        ln = _line(ctx, person, "LTS_NUR" if nursing else "LTS_RES",
-                   "LT_NURSING" if nursing else "LT_RESIDENTIAL", mech, start, spell.end, cost,
-                   "nursing_home" if nursing else "care_home")  # fmt: skip
+        ln = _line(
+            ctx,
+            person,
+            "LTS_NUR" if nursing else "LTS_RES",
+            "LT_NURSING" if nursing else "LT_RESIDENTIAL",
+            mech,
+            start,
+            spell.end,
+            cost,
+            "nursing_home" if nursing else "care_home",
+        )
         ln.outcome = end_outcome if spell.end is not None else None
         lines.append(ln)
         return lines
@@ -361,9 +395,15 @@ def _end_outcome(ctx: LAContext, spell: Spell) -> str:
         return "TO_REASSESS"
     return pick(
         ctx.rng,
-        {"NFA_ENDED_OTHER": 35, "NFA_NHS": 20, "NFA_MOVED": 15, "NFA_SELF_FUNDED": 15, "NFA_DECLINED": 10,
-         "ENDED_PLANNED": 5},
-    )  # fmt: skip
+        {
+            "NFA_ENDED_OTHER": 35,
+            "NFA_NHS": 20,
+            "NFA_MOVED": 15,
+            "NFA_SELF_FUNDED": 15,
+            "NFA_DECLINED": 10,
+            "ENDED_PLANNED": 5,
+        },
+    )
 
 
 def _split_line(ctx: LAContext, line: Event, at: date) -> Event | None:
@@ -372,8 +412,18 @@ def _split_line(ctx: LAContext, line: Event, at: date) -> Event | None:
         return None
     r = ctx.rng
     upl = costs.uplift_date(ctx.window.first_year)
-    new = ctx.event(line.person, "SRV", at, line.end, stype=line.stype, comp=line.comp, mech=line.mech,
-                    freq=line.freq, units_h=line.units_h, provider=line.provider)  # fmt: skip
+    new = ctx.event(
+        line.person,
+        "SRV",
+        at,
+        line.end,
+        stype=line.stype,
+        comp=line.comp,
+        mech=line.mech,
+        freq=line.freq,
+        units_h=line.units_h,
+        provider=line.provider,
+    )
     new.outcome = line.outcome
     new.open_outcome = "PROVISION"
     new.end_known = line.end_known
@@ -381,15 +431,15 @@ def _split_line(ctx: LAContext, line: Event, at: date) -> Event | None:
     factor = r.choice((0.75, 0.85, 1.15, 1.25, 1.4))
     hourly = line.freq == "Hourly" and bool(line.units_h)
     if hourly:
-        new.units_h = max(100, int(round((line.units_h or 0) * factor / 25)) * 25)
+        new.units_h = max(100, round((line.units_h or 0) * factor / 25) * 25)
         factor = 1.0
     base, upl_price = line.cost_p or 0, line.uplift_p
     if at >= upl:
-        new.cost_p, new.uplift_p = int(round((upl_price or base) * factor)), None
+        new.cost_p, new.uplift_p = round((upl_price or base) * factor), None
     else:
-        new.cost_p = int(round(base * factor))
+        new.cost_p = round(base * factor)
         spans = new.end is None or new.end >= upl
-        new.uplift_p = int(round(upl_price * factor)) if (upl_price and spans) else None
+        new.uplift_p = round(upl_price * factor) if (upl_price and spans) else None
         if line.uplift_p:
             line.uplift_p = None  # the old line now ends before the uplift date
     line.end = at - timedelta(days=1)
@@ -429,13 +479,35 @@ def _reviews(ctx: LAContext, person: Person, spells: list[Spell], lines: list[Ev
         end = start + timedelta(days=pick(r, {0: 45, 1: 10, 3: 10, 7: 12, 14: 12, 28: 8, 45: 3}))
         if end > last_day:
             continue
-        reason = "PLANNED" if kind == "PLANNED" else pick(
-            r, {"HOSPITAL": 40, "OTHER": 30, "CARER": 10, "SAFEGUARDING": 10, "PROVIDER_FAILURE": 5,
-                "COMMISSIONING": 5})  # fmt: skip
-        outcome = pick(r, {"NO_CHANGE": 78, "TO_SUPPORT": 16, "TO_REASSESS": 6}) if reason == "PLANNED" else pick(
-            r, {"NO_CHANGE": 50, "TO_SUPPORT": 32, "TO_REASSESS": 18})  # fmt: skip
-        ev = ctx.event(person, "REV", start, end, outcome=outcome, rev_reason=reason,
-                       rev_method=pick(r, {"SU_ONLY": 55, "SU_AND_CARER": 40, "CARER_ONLY": 5}))  # fmt: skip
+        reason = (
+            "PLANNED"
+            if kind == "PLANNED"
+            else pick(
+                r,
+                {
+                    "HOSPITAL": 40,
+                    "OTHER": 30,
+                    "CARER": 10,
+                    "SAFEGUARDING": 10,
+                    "PROVIDER_FAILURE": 5,
+                    "COMMISSIONING": 5,
+                },
+            )
+        )
+        outcome = (
+            pick(r, {"NO_CHANGE": 78, "TO_SUPPORT": 16, "TO_REASSESS": 6})
+            if reason == "PLANNED"
+            else pick(r, {"NO_CHANGE": 50, "TO_SUPPORT": 32, "TO_REASSESS": 18})
+        )
+        ev = ctx.event(
+            person,
+            "REV",
+            start,
+            end,
+            outcome=outcome,
+            rev_reason=reason,
+            rev_method=pick(r, {"SU_ONLY": 55, "SU_AND_CARER": 40, "CARER_ONLY": 5}),
+        )
         if reason == "PLANNED":
             ev.rev_outcomes = pick(r, {"FULLY": 55, "PARTLY": 38, "NOT": 7})
         elif r.random() < 0.5:
@@ -443,10 +515,13 @@ def _reviews(ctx: LAContext, person: Person, spells: list[Spell], lines: list[Ev
         if outcome == "TO_SUPPORT":
             at = end + timedelta(days=r.randrange(1, 4))
             active = [
-                ln for ln in lines
-                if ln.stype == "LTS_COM" and ln.comp in ("HOME_SUPPORT", "DIRECT_PAYMENT", "DAY_SUPPORT")
-                and ln.start < at and (ln.end is None or ln.end > at)
-            ]  # fmt: skip
+                ln
+                for ln in lines
+                if ln.stype == "LTS_COM"
+                and ln.comp in ("HOME_SUPPORT", "DIRECT_PAYMENT", "DAY_SUPPORT")
+                and ln.start < at
+                and (ln.end is None or ln.end > at)
+            ]
             if active:
                 new = _split_line(ctx, r.choice(active), at)
                 if new is not None:
@@ -463,27 +538,50 @@ def _front_door(ctx: LAContext, person: Person, first: Spell, age: float) -> str
         fa_start = t + timedelta(days=r.randrange(-10, 15))
         fa_end = fa_start + timedelta(days=r.randrange(7, 50))
         if person.dod is None or fa_end <= person.dod:
-            ctx.event(person, "ASM", fa_start, fa_end, asm_type="FIN",
-                      outcome=None if r.random() < 0.55 else "TO_SUPPORT",
-                      asm_method=None if r.random() < 0.7 else "PHONE",
-                      description=_fa_description(ctx))  # fmt: skip
+            ctx.event(
+                person,
+                "ASM",
+                fa_start,
+                fa_end,
+                asm_type="FIN",
+                outcome=None if r.random() < 0.55 else "TO_SUPPORT",
+                asm_method=None if r.random() < 0.7 else "PHONE",
+                description=_fa_description(ctx),
+            )
             person.funding.set_from(fa_end, _funding(ctx, first.setting))
     if person.psr == "LD" and age < 26:
         route = "TRANSITION" if r.random() < 0.75 else "COMMUNITY"
     elif first.setting != "COM":
         route = pick(r, {"HOSP_DISCHARGE": 65, "COMMUNITY": 28, "SELF_FUNDER": 5, "TRANSFER": 2})
     else:
-        route = pick(r, {"COMMUNITY": 56, "HOSP_DISCHARGE": 28, "HOSP_DIVERSION": 5, "SELF_FUNDER": 5,
-                         "TRANSFER": 3, "PRISON": 0.5 if age < 65 else 0})  # fmt: skip
+        route = pick(
+            r,
+            {
+                "COMMUNITY": 56,
+                "HOSP_DISCHARGE": 28,
+                "HOSP_DIVERSION": 5,
+                "SELF_FUNDER": 5,
+                "TRANSFER": 3,
+                "PRISON": 0.5 if age < 65 else 0,
+            },
+        )
     if via_stmax:
         st_end = t - timedelta(days=r.randrange(1, 7))
         st_start = st_end - timedelta(days=r.randrange(14, 43))
         req_end = st_start - timedelta(days=r.randrange(0, 6))
         req_start = req_end - timedelta(days=0 if r.random() < 0.6 else r.randrange(1, 4))
-        _request(ctx, person, req_start, req_end, "TO_STMAX",
-                 "HOSP_DISCHARGE" if r.random() < 0.55 else route)  # fmt: skip
-        st = _line(ctx, person, "ST_MAX", "REABLEMENT", "COMM" if r.random() < 0.9 else "MPB", st_start, st_end,
-                   costs.reablement(r), "reablement")  # fmt: skip
+        _request(ctx, person, req_start, req_end, "TO_STMAX", "HOSP_DISCHARGE" if r.random() < 0.55 else route)
+        st = _line(
+            ctx,
+            person,
+            "ST_MAX",
+            "REABLEMENT",
+            "COMM" if r.random() < 0.9 else "MPB",
+            st_start,
+            st_end,
+            costs.reablement(r),
+            "reablement",
+        )
         st.outcome = "TO_SUPPORT"
         a_end = st_end - timedelta(days=r.randrange(0, 3))
         a_start = a_end - timedelta(days=r.randrange(0, 8))
@@ -539,14 +637,21 @@ def _request(ctx: LAContext, person: Person, start: date, end: date, outcome: st
     return ctx.event(person, "REQ", start, end, outcome=outcome, route=route, description=request_description(ctx))
 
 
-def _assessment(ctx: LAContext, person: Person, start: date, end: date, kind: str, outcome: str | None,
-                eligible: str | None) -> Event:  # fmt: skip
+def _assessment(
+    ctx: LAContext, person: Person, start: date, end: date, kind: str, outcome: str | None, eligible: str | None
+) -> Event:
     r = ctx.rng
     return ctx.event(
-        person, "ASM", start, end, asm_type=kind, outcome=outcome, eligible=eligible if r.random() < 0.9 else None,
+        person,
+        "ASM",
+        start,
+        end,
+        asm_type=kind,
+        outcome=outcome,
+        eligible=eligible if r.random() < 0.9 else None,
         asm_method=pick(r, {"F2F": 68, "PHONE": 17, "VIDEO": 5, "SELF": 10}),
         carer_involved=None if r.random() < 0.5 else ("Y" if r.random() < 0.4 else "N"),
-    )  # fmt: skip
+    )
 
 
 def _move_events(ctx: LAContext, person: Person, before: Spell, after: Spell) -> None:
@@ -564,14 +669,22 @@ def _move_events(ctx: LAContext, person: Person, before: Spell, after: Spell) ->
             fa_start = t + timedelta(days=r.randrange(-5, 10))
             fa_end = fa_start + timedelta(days=r.randrange(10, 45))
             if person.dod is None or fa_end <= person.dod:
-                ctx.event(person, "ASM", fa_start, fa_end, asm_type="FIN", outcome=None,
-                          description=_fa_description(ctx))  # fmt: skip
+                ctx.event(
+                    person, "ASM", fa_start, fa_end, asm_type="FIN", outcome=None, description=_fa_description(ctx)
+                )
                 person.funding.set_from(fa_end, _funding(ctx, after.setting))
     else:
         end = t - timedelta(days=r.randrange(1, 10))
         start = end - timedelta(days=r.randrange(0, 10))
-        ctx.event(person, "REV", start, end, outcome="TO_SUPPORT", rev_reason=pick(r, {"HOSPITAL": 60, "OTHER": 40}),
-                  rev_method=pick(r, {"SU_ONLY": 50, "SU_AND_CARER": 50}))  # fmt: skip
+        ctx.event(
+            person,
+            "REV",
+            start,
+            end,
+            outcome="TO_SUPPORT",
+            rev_reason=pick(r, {"HOSPITAL": 60, "OTHER": 40}),
+            rev_method=pick(r, {"SU_ONLY": 50, "SU_AND_CARER": 50}),
+        )
 
 
 def _existing_client_contacts(ctx: LAContext, person: Person, spells: list[Spell]) -> None:

@@ -77,10 +77,7 @@ _BUILTIN_CODES: tuple[str, ...] = (
     tuple(f"E06{n:06d}" for n in range(1, 67) if n not in (28, 29, 48))
     + tuple(f"E08{n:06d}" for n in range(1, 38) if n != 20)
     + tuple(f"E09{n:06d}" for n in range(1, 34))
-    + tuple(
-        f"E10{n:06d}"
-        for n in (3, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 24, 25, 28, 29, 30, 31, 32, 34)
-    )
+    + tuple(f"E10{n:06d}" for n in (3, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 24, 25, 28, 29, 30, 31, 32, 34))
 )
 
 _NAMES = {"E06000005": "Darlington", "E10000016": "Kent"}
@@ -137,7 +134,5 @@ def la_specs(scale: str, seed: int, window: Window, adult_scale: float = 1.0) ->
         adults = max(1_500, round(ENGLAND_ADULTS * w / total * adult_scale))
         if code == "E09000001":  # City of London
             adults = max(1_500, round(8_000 * adult_scale))
-        specs.append(
-            LASpec(code, name, adults, round(rng.uniform(0.8, 1.2), 3), round(rng.uniform(0.85, 1.2), 3))
-        )
+        specs.append(LASpec(code, name, adults, round(rng.uniform(0.8, 1.2), 3), round(rng.uniform(0.85, 1.2), 3)))
     return specs

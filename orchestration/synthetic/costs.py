@@ -4,7 +4,7 @@ Prices are 2024-25 levels, near the national anchors (synthetic_data.md "Costs")
 
 | line | frequency | level |
 |---|---|---|
-| residential / nursing (long-term) | Weekly | mean ≈ £1,185.55 over the mix, ±25%; nursing dearer, learning-disability placements dearer |
+| residential / nursing | Weekly | mean ≈ £1,185.55 over the mix, ±25%; nursing and LD placements dearer |
 | home support | Hourly, planned units per week | £23.56/hour (±6%); 14.38 hours a week on average |
 | direct payment | Weekly or 4-weekly | 65+ ≈ £330/week, 18-64 ≈ £480/week |
 | supported living | Weekly (some Monthly) | ≈ £1,350/week, the dearest community line for LD 18-64 |
@@ -31,7 +31,7 @@ def uplift_date(first_year: int) -> date:
 
 
 def _pence(pounds: float) -> int:
-    return int(round(pounds * 100))
+    return round(pounds * 100)
 
 
 def _lognorm(rng: random.Random, mean: float, sigma: float) -> float:
@@ -63,7 +63,7 @@ def home_care(rng: random.Random, age: int) -> Cost:
     hours = rng.gammavariate(2.4, (mean_hours - 0.4) / 2.4)
     hours = min(max(hours, 1.5), 70.0)
     hours = round(hours * 4) / 4  # quarter hours
-    return ("Hourly", _pence(rate), int(round(hours * 100)))
+    return ("Hourly", _pence(rate), round(hours * 100))
 
 
 def direct_payment(rng: random.Random, age: int) -> Cost:
@@ -134,8 +134,14 @@ def carer_sitting(rng: random.Random) -> Cost:
 
 def units_per_week(freq: str, units_h: int | None) -> float | None:
     """Units per week as processing_rules.md §7 computes them (None for One-off)."""
-    table = {"Weekly": 1.0, "Fortnightly": 0.5, "4-weekly": 0.25, "Monthly": 12 / 52, "Quarterly": 4 / 52,
-             "Annually": 1 / 52}  # fmt: skip
+    table = {
+        "Weekly": 1.0,
+        "Fortnightly": 0.5,
+        "4-weekly": 0.25,
+        "Monthly": 12 / 52,
+        "Quarterly": 4 / 52,
+        "Annually": 1 / 52,
+    }
     if freq in table:
         return table[freq]
     if freq in ("Hourly", "Daily", "Per session"):
@@ -145,4 +151,4 @@ def units_per_week(freq: str, units_h: int | None) -> float | None:
 
 def before_uplift(price_p: int) -> int:
     """The price a line paid before the uplift date, given its uplifted price."""
-    return int(round(price_p / UPLIFT_RATE))
+    return round(price_p / UPLIFT_RATE)

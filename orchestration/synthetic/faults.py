@@ -145,8 +145,12 @@ class FileFaults:
 
     # ---- one method per fault: edit ``row`` in place, return the column, or None if not applicable ----
     def _typed_date(self, name: str, meta: RowMeta) -> date | None:
-        return {"event_start_date": meta.start, "event_end_date": meta.end, "date_of_birth": meta.dob,
-                "date_of_death": meta.dod}[name]  # fmt: skip
+        return {
+            "event_start_date": meta.start,
+            "event_end_date": meta.end,
+            "date_of_birth": meta.dob,
+            "date_of_death": meta.dod,
+        }[name]
 
     def _date_cells(self, row: list[str], meta: RowMeta) -> list[tuple[str, date]]:
         out = []

@@ -22,7 +22,6 @@ demo scale, the earliest quarterly file as XLSX with real date cells.
 from __future__ import annotations
 
 import csv
-import io
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -42,19 +41,47 @@ IDX: dict[str, int] = {n: i for i, n in enumerate(CANONICAL)}
 R1_HEADER: dict[str, str] = {c.name: c.header for c in CLD_COLUMNS}
 DATE_COLUMNS = frozenset(c.name for c in CLD_COLUMNS if c.kind == "date")
 CODED_COLUMNS = frozenset(codes.FIELD_TABLES)
+# Columns whose values may need CSV quoting (a comma or quote in a code value, or free text). All other
+# columns hold ids, dates, numbers or codes without commas, so rows are joined without the csv module.
+QUOTABLE_COLUMNS = frozenset(
+    {"event_description", "provider_cqc_location_name", "gp_practice_name", "postcode", "event_reference"}
+    | {f for f, t in codes.FIELD_TABLES.items() if any("," in v or '"' in v for pair in t.values() for v in pair)}
+)
 # RowBuilder.row copies the person block by position
 assert CANONICAL[4:21] == (
-    "la_person_unique_identifier", "gp_practice_name", "gp_practice_code", "gender", "ethnicity", "date_of_birth",
-    "date_of_death", "client_type", "primary_support_reason", "postcode", "accommodation_status",
-    "employment_status", "has_unpaid_carer", "autism_spectrum_disorder_asd", "visual_impairment",
-    "hearing_impairment", "dementia",
+    "la_person_unique_identifier",
+    "gp_practice_name",
+    "gp_practice_code",
+    "gender",
+    "ethnicity",
+    "date_of_birth",
+    "date_of_death",
+    "client_type",
+    "primary_support_reason",
+    "postcode",
+    "accommodation_status",
+    "employment_status",
+    "has_unpaid_carer",
+    "autism_spectrum_disorder_asd",
+    "visual_impairment",
+    "hearing_impairment",
+    "dementia",
 ), "CLD_COLUMNS order changed: update RowBuilder.row"
 _I_EVENT_TYPE, _I_FUNDING, _I_OUTCOME = IDX["event_type"], IDX["client_funding_status"], IDX["event_outcome"]
-_I_ROUTE, _I_ASM_TYPE, _I_ELIGIBLE = IDX["request_route_of_access"], IDX["assessment_type"], IDX["eligible_needs_identified"]
+_I_ROUTE, _I_ASM_TYPE, _I_ELIGIBLE = (
+    IDX["request_route_of_access"],
+    IDX["assessment_type"],
+    IDX["eligible_needs_identified"],
+)
 _I_ASM_METHOD, _I_CARER_INV = IDX["method_of_assessment"], IDX["informal_carer_involved_in_assessment"]
 _I_STYPE, _I_COMP, _I_MECH = IDX["service_type"], IDX["service_component"], IDX["delivery_mechanism"]
 _I_REASON, _I_ACHIEVED, _I_RMETHOD = IDX["review_reason"], IDX["review_outcomes_achieved"], IDX["method_of_review"]
-_I_REF, _I_START, _I_END, _I_DESC = IDX["event_reference"], IDX["event_start_date"], IDX["event_end_date"], IDX["event_description"]
+_I_REF, _I_START, _I_END, _I_DESC = (
+    IDX["event_reference"],
+    IDX["event_start_date"],
+    IDX["event_end_date"],
+    IDX["event_description"],
+)
 
 
 @dataclass
@@ -91,8 +118,9 @@ class CldFile:
         return [codes.r2_header(c) for c in self.columns]
 
 
-def plan_files(la_code: str, window: Window, release: str, xlsx_first: bool, rng: random.Random,
-               cp1252: bool = True) -> list[CldFile]:  # fmt: skip
+def plan_files(
+    la_code: str, window: Window, release: str, xlsx_first: bool, rng: random.Random, cp1252: bool = True
+) -> list[CldFile]:
     """The LA's quarterly files plus a corrected resubmission of the latest quarter."""
     files: list[CldFile] = []
     first_fy_end = date(window.first_year + 1, 3, 31)
@@ -156,14 +184,16 @@ def _year_before(quarter_end: date) -> date:
 # ---- what a file shows ---------------------------------------------------------------------------
 
 
-def shown_end(ev: Event, f: CldFile) -> tuple[bool, date | None]:
+def shown_end(ev: Event, f: CldFile) -> tuple[bool, date | None]:  # noqa: PLR0911
     """(in file?, end date shown) for ``ev`` in file ``f``."""
     if ev.deleted is not None and ev.deleted <= f.known:
         return False, None
     if ev.start > f.period_end:
         return False, None
     if ev.etype == "SRV":
-        end = ev.end if (ev.end is not None and ev.end <= f.period_end and (ev.end_known or ev.end) <= f.known) else None
+        end = (
+            ev.end if (ev.end is not None and ev.end <= f.period_end and (ev.end_known or ev.end) <= f.known) else None
+        )
         if end is not None and end < f.period_start:
             return False, None
         return True, end
@@ -214,8 +244,14 @@ class RowMeta:
 class RowBuilder:
     """Builds typed rows (dates as ``date``) for one file, caching each person's columns."""
 
-    def __init__(self, data: LAData, f: CldFile, uplift_day: date, rng: random.Random,
-                 fmt: Callable[[date], object] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        data: LAData,
+        f: CldFile,
+        uplift_day: date,
+        rng: random.Random,
+        fmt: Callable[[date], object] | None = None,
+    ) -> None:
         self.fmt: Callable[[date], object] = fmt or (lambda d: d)
         self.data = data
         self.f = f
@@ -304,8 +340,28 @@ class RowBuilder:
         if nhs is not None and p.nhs_gap_rate and self.rng.random() < p.nhs_gap_rate:
             nhs = None
         row[3] = nhs
-        row[4:24] = [pc[1], pc[2], pc[3], pc[4], pc[5], pc[6], pc[7], pc[8], pc[9], pc[10], pc[11], pc[12],
-                     pc[13], pc[14], pc[15], pc[16], pc[17], None, None, None]  # fmt: skip
+        row[4:24] = [
+            pc[1],
+            pc[2],
+            pc[3],
+            pc[4],
+            pc[5],
+            pc[6],
+            pc[7],
+            pc[8],
+            pc[9],
+            pc[10],
+            pc[11],
+            pc[12],
+            pc[13],
+            pc[14],
+            pc[15],
+            pc[16],
+            pc[17],
+            None,
+            None,
+            None,
+        ]
         et = ev.etype
         if et == "REQ" and not p.psr_on_requests:
             row[IDX["primary_support_reason"]] = None
@@ -358,8 +414,14 @@ class RowBuilder:
         return row, meta
 
 
-def file_rows(data: LAData, f: CldFile, events: list[Event], uplift_day: date, rng: random.Random,
-              fmt: Callable[[date], object] | None = None) -> Iterator[tuple[list[object], RowMeta]]:  # fmt: skip
+def file_rows(
+    data: LAData,
+    f: CldFile,
+    events: list[Event],
+    uplift_day: date,
+    rng: random.Random,
+    fmt: Callable[[date], object] | None = None,
+) -> Iterator[tuple[list[object], RowMeta]]:
     """Rows of ``f`` in canonical column order; dates typed, or formatted by ``fmt``."""
     builder = RowBuilder(data, f, uplift_day, rng, fmt)
     for ev in events:
@@ -377,7 +439,7 @@ class Renderer:
     def __init__(self, f: CldFile, rng: random.Random) -> None:
         self.f = f
         self.rng = rng
-        self.order = [IDX[c] for c in f.columns]
+        self.order = None if f.columns == CANONICAL else [IDX[c] for c in f.columns]
         self._dates: dict[date, str] = {}
         self.code_idx = [IDX[c] for c in CANONICAL if c in CODED_COLUMNS]
         # some exports write NULL for every blank in a handful of optional columns
@@ -387,6 +449,7 @@ class Renderer:
             for name in rng.sample(optional, max(1, int(len(optional) * f.null_rate * 2))):
                 self.blank[IDX[name]] = "NULL"
         self.row_untidy = f.untidy_rate * len(self.code_idx)
+        self.quotable = [i for i, c in enumerate(f.columns) if c in QUOTABLE_COLUMNS]
 
     def fmt_date(self, d: date) -> str:
         s = self._dates.get(d)
@@ -409,7 +472,16 @@ class Renderer:
         return out
 
     def reorder(self, strings: list[str]) -> list[str]:
-        return [strings[i] for i in self.order]
+        return strings if self.order is None else [strings[i] for i in self.order]
+
+    def line(self, strings: list[str]) -> str:
+        """One CSV record (RFC 4180 quoting where needed) in the file's column order, with CRLF."""
+        out = [strings[i] for i in self.order] if self.order is not None else list(strings)
+        for i in self.quotable:
+            v = out[i]
+            if "," in v or '"' in v:
+                out[i] = '"' + v.replace('"', '""') + '"'
+        return ",".join(out) + "\r\n"
 
 
 RowHook = Callable[[int, list[str], RowMeta, "Renderer"], list[list[str]]]
@@ -417,8 +489,15 @@ RowHook = Callable[[int, list[str], RowMeta, "Renderer"], list[list[str]]]
 physical line number the first returned row will get (the header is line 1)."""
 
 
-def write_cld_file(out_dir: Path, data: LAData, f: CldFile, events: list[Event], uplift_day: date,
-                   rng: random.Random, hook: RowHook | None = None) -> tuple[Path, int]:  # fmt: skip
+def write_cld_file(
+    out_dir: Path,
+    data: LAData,
+    f: CldFile,
+    events: list[Event],
+    uplift_day: date,
+    rng: random.Random,
+    hook: RowHook | None = None,
+) -> tuple[Path, int]:
     """Write one file, streaming; returns (path, data rows written)."""
     path = out_dir / f.name
     if f.container == "xlsx":
@@ -429,24 +508,23 @@ def write_cld_file(out_dir: Path, data: LAData, f: CldFile, events: list[Event],
     errors = "strict" if f.encoding != "cp1252" else "replace"
     n = 0
     with path.open("w", encoding=f.encoding, errors=errors, newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(f.header())
+        csv.writer(fh, lineterminator="\r\n").writerow(f.header())
+        write = fh.write
+        line = renderer.line
         pending: list[str] | None = None
         for typed, meta in rows:
             strings = renderer.render(typed)
             out_rows = hook(n + 2, strings, meta, renderer) if hook is not None else [strings]
             for s in out_rows:
                 if pending is not None:
-                    writer.writerow(pending)
-                pending = renderer.reorder(s)
+                    write(line(pending))
+                pending = s
                 n += 1
         if pending is not None:
             if f.truncate_last:
-                buf = io.StringIO()
-                csv.writer(buf, lineterminator="\r\n").writerow(pending)
-                fh.write(_truncate_last_line(buf.getvalue()))
+                fh.write(_truncate_last_line(line(pending)))
             else:
-                writer.writerow(pending)
+                write(line(pending))
     return path, n
 
 
@@ -466,8 +544,7 @@ def _truncate_last_line(text: str) -> str:
     return body[:start] + last[:cut]
 
 
-def _xlsx_rows(rows: Iterator[tuple[list[object], RowMeta]], f: CldFile,
-               rng: random.Random) -> Iterator[list[object]]:  # fmt: skip
+def _xlsx_rows(rows: Iterator[tuple[list[object], RowMeta]], f: CldFile, rng: random.Random) -> Iterator[list[object]]:
     order = [IDX[c] for c in f.columns]
     numeric = {IDX["unit_cost"], IDX["planned_units_per_week"], IDX["no_of_adults_being_cared_for"]}
     for typed, _meta in rows:

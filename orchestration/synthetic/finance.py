@@ -94,7 +94,7 @@ from pathlib import Path
 
 from . import costs
 from .config import Window
-from .model import Event, LAData, Person
+from .model import Event, LAData
 
 FINANCE_COLUMNS: tuple[str, ...] = (
     "transaction_id",
@@ -185,7 +185,7 @@ OTHER_ST_SHARE_TARGET = 0.016
 NHS_INCOME_SHARE = 0.09
 
 
-def _centre_for(ev: Event) -> tuple[str, str, str]:
+def _centre_for(ev: Event) -> tuple[str, str, str]:  # noqa: PLR0911
     """(cost centre, account, transaction type) for a paid service line."""
     st, comp = ev.stype, ev.comp
     if st == "LTS_RES":
@@ -224,8 +224,14 @@ def _half_up(x: Fraction) -> int:
 
 def _weekly_units(ev: Event) -> Fraction | None:
     freq = ev.freq
-    table = {"Weekly": Fraction(1), "Fortnightly": Fraction(1, 2), "4-weekly": Fraction(1, 4),
-             "Monthly": Fraction(12, 52), "Quarterly": Fraction(4, 52), "Annually": Fraction(1, 52)}  # fmt: skip
+    table = {
+        "Weekly": Fraction(1),
+        "Fortnightly": Fraction(1, 2),
+        "4-weekly": Fraction(1, 4),
+        "Monthly": Fraction(12, 52),
+        "Quarterly": Fraction(4, 52),
+        "Annually": Fraction(1, 52),
+    }
     if freq in table:
         return table[freq]
     if freq in ("Hourly", "Daily", "Per session"):
@@ -234,15 +240,18 @@ def _weekly_units(ev: Event) -> Fraction | None:
 
 
 _PER_DAY: dict[str, tuple[int, int]] = {
-    "Weekly": (1, 7), "Fortnightly": (1, 14), "4-weekly": (1, 28), "Monthly": (12, 364), "Quarterly": (4, 364),
+    "Weekly": (1, 7),
+    "Fortnightly": (1, 14),
+    "4-weekly": (1, 28),
+    "Monthly": (12, 364),
+    "Quarterly": (4, 364),
     "Annually": (1, 364),
-}  # fmt: skip
+}
 
 
 def money(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    p = abs(pence)
-    return f"{sign}{p // 100}.{p % 100:02d}"
+    """Integer pence as text with exactly 2 dp (exact: pence / 100 is within 1e-7 of the decimal)."""
+    return f"{pence / 100:.2f}"
 
 
 @dataclass(slots=True)
@@ -326,7 +335,11 @@ class LedgerBuilder:
         for pl in self.lines:
             if dp is None:
                 ev = pl.ev
-                if ev.person.client_type != "SU" or ev.stype not in ("LTS_RES", "LTS_NUR", "LTS_COM") or ev.freq == "One-off":
+                if (
+                    ev.person.client_type != "SU"
+                    or ev.stype not in ("LTS_RES", "LTS_NUR", "LTS_COM")
+                    or ev.freq == "One-off"
+                ):
                     continue
             elif (pl.ttype == "direct_payment") != dp:
                 continue
@@ -355,11 +368,15 @@ class LedgerBuilder:
     def _choose_mismatches(self, lines: list[PaidLine]) -> None:
         r = self.rng
         candidates = [
-            pl for pl in lines
-            if pl.ev.person.client_type == "SU" and pl.ev.stype in ("LTS_COM", "LTS_RES", "LTS_NUR")
-            and pl.ev.freq not in ("One-off",) and (pl.b - pl.a).days >= 120 and pl.ev.ref
+            pl
+            for pl in lines
+            if pl.ev.person.client_type == "SU"
+            and pl.ev.stype in ("LTS_COM", "LTS_RES", "LTS_NUR")
+            and pl.ev.freq not in ("One-off",)
+            and (pl.b - pl.a).days >= 120
+            and pl.ev.ref
             and (pl.ev.uplift_p or pl.ev.cost_p or 0) * float(_weekly_units(pl.ev) or 0) >= 15_000
-        ]  # fmt: skip
+        ]
         r.shuffle(candidates)
         n = max(3, round(len(lines) * 0.003))
         for pl in candidates[:n]:
@@ -461,17 +478,29 @@ class LedgerBuilder:
                 post = when
             amount = self.line_amount(pl, s, e)
             if ev.freq == "Hourly" and pl.centre == "HC01" and _u(salt, ev.eid, ci, 3) < 0.3:
-                amount = int(round(amount * (0.99 + 0.02 * _u(salt, ev.eid, ci, 4))))
+                amount = round(amount * (0.99 + 0.02 * _u(salt, ev.eid, ci, 4)))
             if amount == 0:
                 continue
             q, ut, rate = self._quantity(pl, s, e)
             prov = ev.provider
             yield Posting(
-                post, period_of(post), pl.centre, pl.account, pl.ttype, amount,
-                description=desc, local_id=ev.person.local_id, nhs=ev.person.nhs, service_ref=ev.ref, sp_start=s, sp_end=e,
+                post,
+                period_of(post),
+                pl.centre,
+                pl.account,
+                pl.ttype,
+                amount,
+                description=desc,
+                local_id=ev.person.local_id,
+                nhs=ev.person.nhs,
+                service_ref=ev.ref,
+                sp_start=s,
+                sp_end=e,
                 provider=(prov.provider_id, prov.name, prov.cqc_location_id) if prov else None,
-                quantity=q, unit_type=ut, unit_rate=rate,
-            )  # fmt: skip
+                quantity=q,
+                unit_type=ut,
+                unit_rate=rate,
+            )
 
     def contributions(self, ci: int, cycle: tuple[date, date]) -> Iterator[Posting]:
         """Client contributions for joint and full-cost clients, per person per cycle (in arrears)."""
@@ -491,16 +520,23 @@ class LedgerBuilder:
                 amount = cost
             else:
                 share = 0.22 + (p.pid % 7) * 0.02 if res else 0.12 + (p.pid % 9) * 0.03
-                amount = int(round(cost * share))
+                amount = round(cost * share)
             if amount <= 0:
                 continue
             centre = next((pl.centre for pl in pls if pl.ev.stype in ("LTS_RES", "LTS_NUR")), pls[0].centre)
             yield Posting(
-                post, period_of(post), centre, "9100" if res else "9110", "client_contribution", -amount,
-                description="Client contribution", local_id=p.local_id, nhs=p.nhs,
+                post,
+                period_of(post),
+                centre,
+                "9100" if res else "9110",
+                "client_contribution",
+                -amount,
+                description="Client contribution",
+                local_id=p.local_id,
+                nhs=p.nhs,
                 sp_start=max(cs, min(pl.a for pl in pls)),
                 sp_end=min(ce, max(pl.b for pl in pls)),
-            )  # fmt: skip
+            )
 
     # ---- totals for sizing the general-ledger lines ---------------------------------------------
     def line_totals(self) -> dict[str, dict[str, int]]:
@@ -541,11 +577,32 @@ class LedgerBuilder:
             # (centre, account, type, annual pence, description, source)
             ("DAY02", "5400", "own_provision", int(day02 * 0.7), "In-house day services staffing", "Oracle"),
             ("DAY02", "5410", "own_provision", int(day02 * 0.2), "Day centre premises", "Oracle"),
-            ("DAY02", "5420", "own_provision", day02 - int(day02 * 0.7) - int(day02 * 0.2), "Day centre transport", "Oracle"),
+            (
+                "DAY02",
+                "5420",
+                "own_provision",
+                day02 - int(day02 * 0.7) - int(day02 * 0.2),
+                "Day centre transport",
+                "Oracle",
+            ),
             ("STM01", "5400", "own_provision", stm_top, "In-house reablement team", "Oracle"),
             ("STO01", "5160", "provider_payment", sto_top, "Block-booked short-term beds", "Oracle"),
-            ("MGT01", "5400", "own_provision", int(remainder * 0.52), "Social work and care management staffing", "Oracle"),
-            ("MGT01", "5430", "own_provision", int(remainder * 0.05), "Care management supplies and services", "Oracle"),
+            (
+                "MGT01",
+                "5400",
+                "own_provision",
+                int(remainder * 0.52),
+                "Social work and care management staffing",
+                "Oracle",
+            ),
+            (
+                "MGT01",
+                "5430",
+                "own_provision",
+                int(remainder * 0.05),
+                "Care management supplies and services",
+                "Oracle",
+            ),
             ("COM01", "5400", "own_provision", int(remainder * 0.12), "Commissioning team", "Oracle"),
             ("PRV01", "5300", "grant_paid", int(remainder * 0.13), "Grant to voluntary organisation", "Oracle"),
             ("CAR01", "5300", "grant_paid", int(remainder * 0.06), "Carers centre grant", "Oracle"),
@@ -554,8 +611,15 @@ class LedgerBuilder:
             ("PRV01", "9210", "joint_arrangement_income", -joint, "District council contribution", "Oracle"),
             ("MGT01", "9300", "other_income", -other_inc, "Other service income", "Oracle"),
             ("RES01", "9400", "inter_authority_income", -inter_la, "Placements for other councils", "Oracle"),
-            ("GRT01", "9500", "grant_received", -int(gce * 0.06), "Market Sustainability and Improvement Fund", "Oracle"),
-        ]  # fmt: skip
+            (
+                "GRT01",
+                "9500",
+                "grant_received",
+                -int(gce * 0.06),
+                "Market Sustainability and Improvement Fund",
+                "Oracle",
+            ),
+        ]
         out: list[Posting] = []
         for centre, account, ttype, annual, desc, src in plan:
             if annual == 0:
@@ -565,14 +629,35 @@ class LedgerBuilder:
             share = _split(annual, len(months), r)
             for m, amt in zip(months, share, strict=True):
                 post = _weekday(m + timedelta(days=r.randrange(8, 24)))
-                vat = int(round(amt * 0.2)) if (account == "5430" and amt > 0 and r.random() < 0.5) else None
-                out.append(Posting(post, period_of(post), centre, account, ttype, amt, description=desc, source=src,
-                                   vat_p=vat))  # fmt: skip
+                vat = round(amt * 0.2) if (account == "5430" and amt > 0 and r.random() < 0.5) else None
+                out.append(
+                    Posting(post, period_of(post), centre, account, ttype, amt, description=desc, source=src, vat_p=vat)
+                )
         # capital charges, a year-end adjustment (period 13)
-        out.append(Posting(fe, 13, "CAP01", "5800", "capital_charge", int(gce * 0.012),
-                           description="Depreciation and capital charges", source="Oracle"))  # fmt: skip
-        out.append(Posting(fe, 13, "MGT01", "5430", "own_provision", int(gce * 0.0004),
-                           description="Year-end audit adjustment", source="Oracle"))  # fmt: skip
+        out.append(
+            Posting(
+                fe,
+                13,
+                "CAP01",
+                "5800",
+                "capital_charge",
+                int(gce * 0.012),
+                description="Depreciation and capital charges",
+                source="Oracle",
+            )
+        )
+        out.append(
+            Posting(
+                fe,
+                13,
+                "MGT01",
+                "5430",
+                "own_provision",
+                int(gce * 0.0004),
+                description="Year-end audit adjustment",
+                source="Oracle",
+            )
+        )
         return out
 
     # ---- writing -----------------------------------------------------------------------------
@@ -612,9 +697,20 @@ class LedgerBuilder:
                     post = _weekday(ce + timedelta(days=self.run_lag))
                     for local_id, weekly_p in top_ups:
                         amt = weekly_p * ((ce - cs).days + 1) // 7
-                        batch.append(Posting(post, period_of(post), "RES01", "5105", "third_party_top_up", amt,
-                                             description="Third-party top-up", local_id=local_id, sp_start=cs,
-                                             sp_end=ce))  # fmt: skip
+                        batch.append(
+                            Posting(
+                                post,
+                                period_of(post),
+                                "RES01",
+                                "5105",
+                                "third_party_top_up",
+                                amt,
+                                description="Third-party top-up",
+                                local_id=local_id,
+                                sp_start=cs,
+                                sp_end=ce,
+                            )
+                        )
                 for p in batch:
                     if fs <= p.posting_date <= fe:
                         writer.write(p, self._next_id(fy))
@@ -624,7 +720,12 @@ class LedgerBuilder:
                                 pending.sort(key=lambda q: (q.posting_date, q.period))
                             else:
                                 carry.append(adj)
-                    elif p.posting_date > fe and p.sp_start is not None and p.sp_start <= fe and p.ttype != "client_contribution" and p.ttype != "third_party_top_up":
+                    elif (
+                        p.posting_date > fe
+                        and p.sp_start is not None
+                        and p.sp_start <= fe
+                        and p.ttype not in {"client_contribution", "third_party_top_up"}
+                    ):
                         late.append(p)
             pending = writer.flush_until(pending, fe)
             # year-end accruals (period 12) for service up to the year end paid after it
@@ -632,15 +733,43 @@ class LedgerBuilder:
                 days_total = (p.sp_end - p.sp_start).days + 1  # type: ignore[operator]
                 days_in = (min(p.sp_end, fe) - p.sp_start).days + 1  # type: ignore[operator,type-var]
                 amt = _half_up(Fraction(p.amount_p * days_in, days_total))
-                acc = Posting(fe, 12, p.centre, p.account, "accrual", amt, description="Year-end accrual",
-                              local_id=p.local_id, nhs=p.nhs, service_ref=p.service_ref, sp_start=p.sp_start,
-                              sp_end=min(p.sp_end, fe), provider=p.provider, underlying=p.ttype)  # type: ignore[type-var]  # fmt: skip
+                acc = Posting(
+                    fe,
+                    12,
+                    p.centre,
+                    p.account,
+                    "accrual",
+                    amt,
+                    description="Year-end accrual",
+                    local_id=p.local_id,
+                    nhs=p.nhs,
+                    service_ref=p.service_ref,
+                    sp_start=p.sp_start,
+                    sp_end=min(p.sp_end, fe),
+                    provider=p.provider,
+                    underlying=p.ttype,
+                )  # type: ignore[type-var]
                 acc_id = self._next_id(fy)
                 writer.write(acc, acc_id)
-                carry.append(Posting(fe + timedelta(days=1), 1, p.centre, p.account, "accrual_reversal", -amt,
-                                     description="Reversal of year-end accrual", local_id=p.local_id, nhs=p.nhs,
-                                     service_ref=p.service_ref, sp_start=acc.sp_start, sp_end=acc.sp_end,
-                                     provider=p.provider, underlying=p.ttype, reverses=acc_id))  # fmt: skip
+                carry.append(
+                    Posting(
+                        fe + timedelta(days=1),
+                        1,
+                        p.centre,
+                        p.account,
+                        "accrual_reversal",
+                        -amt,
+                        description="Reversal of year-end accrual",
+                        local_id=p.local_id,
+                        nhs=p.nhs,
+                        service_ref=p.service_ref,
+                        sp_start=acc.sp_start,
+                        sp_end=acc.sp_end,
+                        provider=p.provider,
+                        underlying=p.ttype,
+                        reverses=acc_id,
+                    )
+                )
             writer.flush_until(pending, date.max)  # period-13 lines dated at the year end
             writer.close(ctl_path)
             paths += [fin_path, ctl_path]
@@ -657,21 +786,46 @@ class LedgerBuilder:
         if x < 0.003:
             dup = replace(p, description=p.description + " (duplicate)", txn_id=self._next_id(fy))
             rev_date = _weekday(p.posting_date + timedelta(days=r.randrange(7, 31)))
-            rev = replace(p, posting_date=rev_date, period=period_of(rev_date), ttype="reversal",
-                          underlying="provider_payment", amount_p=-p.amount_p, reverses=dup.txn_id,
-                          description="Reversal of duplicate payment", txn_id=None)  # fmt: skip
+            rev = replace(
+                p,
+                posting_date=rev_date,
+                period=period_of(rev_date),
+                ttype="reversal",
+                underlying="provider_payment",
+                amount_p=-p.amount_p,
+                reverses=dup.txn_id,
+                description="Reversal of duplicate payment",
+                txn_id=None,
+            )
             dup.posting_date = p.posting_date
             return [dup, rev]
         if x < 0.005:
             # the invoice was over-billed; a credit note follows (the net is the right amount)
             extra = r.randrange(2_000, 20_000)
             cn_date = _weekday(p.posting_date + timedelta(days=r.randrange(10, 35)))
-            over = replace(p, amount_p=extra, description=p.description + " (additional hours invoiced)",
-                           txn_id=self._next_id(fy), quantity=None, unit_type=None, unit_rate=None)  # fmt: skip
-            cn = replace(p, posting_date=cn_date, period=period_of(cn_date), ttype="credit_note",
-                         underlying="provider_payment", amount_p=-extra, reverses=over.txn_id,
-                         description="Credit note: hours not delivered", txn_id=None, quantity=None,
-                         unit_type=None, unit_rate=None)  # fmt: skip
+            over = replace(
+                p,
+                amount_p=extra,
+                description=p.description + " (additional hours invoiced)",
+                txn_id=self._next_id(fy),
+                quantity=None,
+                unit_type=None,
+                unit_rate=None,
+            )
+            cn = replace(
+                p,
+                posting_date=cn_date,
+                period=period_of(cn_date),
+                ttype="credit_note",
+                underlying="provider_payment",
+                amount_p=-extra,
+                reverses=over.txn_id,
+                description="Credit note: hours not delivered",
+                txn_id=None,
+                quantity=None,
+                unit_type=None,
+                unit_rate=None,
+            )
             return [over, cn]
         return []
 
@@ -691,10 +845,22 @@ class LedgerBuilder:
                 cs = start + timedelta(days=28 * k)
                 ce = cs + timedelta(days=27)
                 post = _weekday(ce + timedelta(days=self.run_lag))
-                out.append(Posting(post, period_of(post), "HC01", "5110", "provider_payment", r.randrange(30_000, 150_000),
-                                   description=f"Schedule payment {cs.strftime('%d/%m/%Y')}", local_id=local,
-                                   service_ref=ref, sp_start=cs, sp_end=ce,
-                                   provider=(prov.provider_id, prov.name, prov.cqc_location_id)))  # fmt: skip
+                out.append(
+                    Posting(
+                        post,
+                        period_of(post),
+                        "HC01",
+                        "5110",
+                        "provider_payment",
+                        r.randrange(30_000, 150_000),
+                        description=f"Schedule payment {cs.strftime('%d/%m/%Y')}",
+                        local_id=local,
+                        service_ref=ref,
+                        sp_start=cs,
+                        sp_end=ce,
+                        provider=(prov.provider_id, prov.name, prov.cqc_location_id),
+                    )
+                )
             self.mismatches.append((self.la, ref, local, "payment_without_package"))
         return out
 
@@ -734,13 +900,40 @@ class _LedgerWriter:
         nhs_no = p.nhs if (p.nhs and self.rng.random() < 0.7) else ""
         prov = p.provider
         vat = money(p.vat_p) if p.vat_p is not None else ("0.00" if p.source == "ContrOCC" else "")
-        self._w.writerow((
-            p.txn_id, self.la, self._d(p.posting_date), self.fy, p.period, p.centre, COST_CENTRES[p.centre],
-            p.account, ACCOUNTS[p.account], p.description, p.local_id or "", nhs_no, p.service_ref or "",
-            self._d(p.sp_start), self._d(p.sp_end), prov[0] if prov else "", prov[1] if prov else "",
-            (prov[2] or "") if prov else "", p.ttype, p.underlying or "", p.reverses or "", p.quantity or "",
-            p.unit_type or "", p.unit_rate or "", money(p.amount_p), vat, p.source,
-        ))  # fmt: skip
+        self._fh.write(
+            ",".join(
+                (
+                    p.txn_id,
+                    self.la,
+                    self._d(p.posting_date),
+                    self.fy,
+                    str(p.period),
+                    p.centre,
+                    _Q[p.centre],
+                    p.account,
+                    _Q[p.account],
+                    _q(p.description),
+                    p.local_id or "",
+                    nhs_no,
+                    p.service_ref or "",
+                    self._d(p.sp_start),
+                    self._d(p.sp_end),
+                    prov[0] if prov else "",
+                    _q(prov[1]) if prov else "",
+                    (prov[2] or "") if prov else "",
+                    p.ttype,
+                    p.underlying or "",
+                    p.reverses or "",
+                    p.quantity or "",
+                    p.unit_type or "",
+                    p.unit_rate or "",
+                    money(p.amount_p),
+                    vat,
+                    p.source,
+                )
+            )
+            + "\r\n"
+        )
         acc = self.per_period.setdefault(p.period, [0, 0])
         acc[0] += 1
         acc[1] += p.amount_p
@@ -765,6 +958,13 @@ class _LedgerWriter:
                 n, total = self.per_period[period]
                 wr.writerow((self.la, self.fy, period, n, money(total)))
 
+
+def _q(text: str) -> str:
+    """CSV-quote a free-text field when it needs it."""
+    return '"' + text.replace('"', '""') + '"' if ("," in text or '"' in text) else text
+
+
+_Q: dict[str, str] = {**{k: _q(v) for k, v in COST_CENTRES.items()}, **{k: _q(v) for k, v in ACCOUNTS.items()}}
 
 _MASK = (1 << 64) - 1
 

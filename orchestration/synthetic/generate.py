@@ -88,8 +88,20 @@ def generate(
     try:
         for n, la in enumerate(las):
             say(f"[{n + 1}/{len(las)}] {la.la_code} {la.la_name}: simulating {la.adults:,} adults")
-            _generate_la(out_dir, la, seed, window, spec.xlsx_first_file, release, faults, manifest,
-                         first=(n == 0), pop_single=pop_single, result=result, say=say)  # fmt: skip
+            _generate_la(
+                out_dir,
+                la,
+                seed,
+                window,
+                spec.xlsx_first_file,
+                release,
+                faults,
+                manifest,
+                first=(n == 0),
+                pop_single=pop_single,
+                result=result,
+                say=say,
+            )
     finally:
         if manifest is not None:
             manifest.close()
@@ -106,15 +118,26 @@ def _write_population_header(path: Path) -> None:
         csv.writer(fh, lineterminator="\n").writerow(POPULATION_HEADER)
 
 
-def _generate_la(out_dir: Path, la: LASpec, seed: int, window: Window, xlsx_first: bool, release: str,
-                 fault_rate: float, manifest: Manifest | None, first: bool, pop_single: Path | None,
-                 result: GenerationResult, say: Callable[[str], None]) -> None:  # fmt: skip
+def _generate_la(
+    out_dir: Path,
+    la: LASpec,
+    seed: int,
+    window: Window,
+    xlsx_first: bool,
+    release: str,
+    fault_rate: float,
+    manifest: Manifest | None,
+    first: bool,
+    pop_single: Path | None,
+    result: GenerationResult,
+    say: Callable[[str], None],
+) -> None:
     ctx, stats = simulate_la(la, seed, window)
     data = ctx.data
     result.la_codes.append(la.la_code)
     result.people += len(data.people)
     file_rng = random.Random(f"files:{seed}:{la.la_code}")
-    files = plan_files(la.la_code, window, release, xlsx_first, file_rng)
+    files = plan_files(la.la_code, window, release, xlsx_first, file_rng, cp1252=first)
     apply_versions(data, files, random.Random(f"versions:{seed}:{la.la_code}"))
     events = sorted(data.events, key=event_sort_key)
     uplift_day = costs.uplift_date(window.first_year)
@@ -123,8 +146,13 @@ def _generate_la(out_dir: Path, la: LASpec, seed: int, window: Window, xlsx_firs
         csv_files = [f for f in files if f.container == "csv" and not f.resubmission]
         csv_files[min(3, len(csv_files) - 1)].truncate_last = True
         source = csv_files[min(1, len(csv_files) - 1)]
-        resend = replace(source, columns=tuple(c for c in CANONICAL if c != "event_outcome"), suffix="_resend",
-                         truncate_last=False, encoding="utf-8")  # fmt: skip
+        resend = replace(
+            source,
+            columns=tuple(c for c in CANONICAL if c != "event_outcome"),
+            suffix="_resend",
+            truncate_last=False,
+            encoding="utf-8",
+        )
         files.append(resend)
     for f in files:
         row_rng = random.Random(f"rows:{seed}:{f.name}")

@@ -22,12 +22,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from . import costs
-from .careers import _assessment, _line, _request, request_description
+from .careers import _assessment, _line, _request
 from .model import Event, Person
 from .people import LAContext, pick
 
 NEW_CLIENT_REQUESTS_PER_100K = 4_540.0
-CARERS_PER_100K = 560.0
+CARERS_PER_100K = 430.0
 
 # what followed requests from new clients (2014-15 split); "lts" comes from careers.py
 REQUEST_SEQUEL_SHARES: dict[str, float] = {
@@ -40,8 +40,18 @@ REQUEST_SEQUEL_SHARES: dict[str, float] = {
 }
 
 _OLDER_PSR = {"PHY_PC": 52, "PHY_AM": 12, "MEM": 12, "SEN_V": 2, "SEN_H": 1.5, "MH": 5, "SOC_ISO": 8, "UNK": 7.5}
-_ADULT_PSR = {"PHY_PC": 28, "PHY_AM": 12, "MH": 24, "LD": 6, "SOC_SUB": 8, "SOC_ISO": 8, "SOC_ASY": 1,
-              "SEN_V": 2, "SEN_H": 1, "UNK": 10}  # fmt: skip
+_ADULT_PSR = {
+    "PHY_PC": 28,
+    "PHY_AM": 12,
+    "MH": 24,
+    "LD": 6,
+    "SOC_SUB": 8,
+    "SOC_ISO": 8,
+    "SOC_ASY": 1,
+    "SEN_V": 2,
+    "SEN_H": 1,
+    "UNK": 10,
+}
 
 
 def _contact_person(ctx: LAContext, on: date) -> Person:
@@ -84,7 +94,7 @@ def generate_contacts(ctx: LAContext, lts_direct: int, lts_via_stmax: int) -> di
     recent: list[tuple[Person, date]] = []  # earlier contacts who may come back (repeat requests)
     for kind, start in zip(kinds, starts, strict=True):
         person = None
-        if recent and r.random() < 0.14:
+        if recent and r.random() < 0.25:
             cand, last = recent[r.randrange(len(recent))]
             if cand.dod is None and (start - last).days >= 30:
                 person = cand
@@ -113,8 +123,9 @@ def _route(ctx: LAContext, kind: str) -> str:
     r = ctx.rng
     if kind == "stmax":
         return pick(r, {"HOSP_DISCHARGE": 50, "COMMUNITY": 40, "HOSP_DIVERSION": 10})
-    return pick(r, {"COMMUNITY": 82, "HOSP_DISCHARGE": 6, "HOSP_DIVERSION": 3, "SELF_FUNDER": 6, "TRANSFER": 2,
-                    "PRISON": 0.3})  # fmt: skip
+    return pick(
+        r, {"COMMUNITY": 82, "HOSP_DISCHARGE": 6, "HOSP_DIVERSION": 3, "SELF_FUNDER": 6, "TRANSFER": 2, "PRISON": 0.3}
+    )
 
 
 def _signpost(ctx: LAContext, person: Person, start: date) -> None:
@@ -128,8 +139,14 @@ def _signpost(ctx: LAContext, person: Person, start: date) -> None:
         a.description = "Conversation 1 held - information and advice given"
 
 
-_NO_SERVICE_OUTCOMES = {"NFA_DECLINED": 28, "NFA_NO_SERVICES": 30, "NFA_SELF_FUNDED": 15, "NFA_MOVED": 5,
-                        "NFA_DECEASED": 4, "NFA_OTHER": 18}  # fmt: skip
+_NO_SERVICE_OUTCOMES = {
+    "NFA_DECLINED": 28,
+    "NFA_NO_SERVICES": 30,
+    "NFA_SELF_FUNDED": 15,
+    "NFA_MOVED": 5,
+    "NFA_DECEASED": 4,
+    "NFA_OTHER": 18,
+}
 
 
 def _no_services(ctx: LAContext, person: Person, start: date) -> None:
@@ -190,15 +207,31 @@ def _stmax(ctx: LAContext, person: Person, start: date) -> None:
     e = s + timedelta(days=int(r.triangular(10, 42, 30)))
     if r.random() < 0.3:
         _assessment(ctx, person, s, s + timedelta(days=r.randrange(0, 3)), "SHORT", "TO_STMAX", None)
-    st = _line(ctx, person, "ST_MAX", "REABLEMENT", "COMM" if r.random() < 0.9 else "MPB", s, e,
-               costs.reablement(r), "reablement")  # fmt: skip
+    st = _line(
+        ctx,
+        person,
+        "ST_MAX",
+        "REABLEMENT",
+        "COMM" if r.random() < 0.9 else "MPB",
+        s,
+        e,
+        costs.reablement(r),
+        "reablement",
+    )
     person.funding.set_from(date(1900, 1, 1), "FULL_SC")
-    sequel = pick(r, {"low": 30, "planned": 45, "info": 5, "hospital": 8, "deceased": 3, "declined": 4,
-                      "moved": 1, "other": 4})  # fmt: skip
+    sequel = pick(
+        r, {"low": 30, "planned": 45, "info": 5, "hospital": 8, "deceased": 3, "declined": 4, "moved": 1, "other": 4}
+    )
     st.outcome = {
-        "low": "ENDED_PLANNED", "planned": "ENDED_PLANNED", "info": "NFA_INFO", "hospital": "HOSPITAL",
-        "deceased": "NFA_DECEASED", "declined": "NFA_DECLINED", "moved": "NFA_MOVED", "other": "NFA_ENDED_OTHER",
-    }[sequel]  # fmt: skip
+        "low": "ENDED_PLANNED",
+        "planned": "ENDED_PLANNED",
+        "info": "NFA_INFO",
+        "hospital": "HOSPITAL",
+        "deceased": "NFA_DECEASED",
+        "declined": "NFA_DECLINED",
+        "moved": "NFA_MOVED",
+        "other": "NFA_ENDED_OTHER",
+    }[sequel]
     if sequel == "deceased":
         _die(ctx, person, e)
         st.end_known = person.dod_known
@@ -222,13 +255,20 @@ def _other(ctx: LAContext, person: Person, start: date) -> None:
         s = a_e + timedelta(days=r.randrange(0, 4))
         comp = pick(r, {"ST_RESIDENTIAL": 70, "ST_NURSING": 10, "OTHER_ST": 20})
         cost = (
-            costs.short_term_care_home_weekly(r, comp == "ST_NURSING")
-            if comp != "OTHER_ST"
-            else costs.home_care(r, 70)
+            costs.short_term_care_home_weekly(r, comp == "ST_NURSING") if comp != "OTHER_ST" else costs.home_care(r, 70)
         )
         kind = "care_home" if comp == "ST_RESIDENTIAL" else ("nursing_home" if comp == "ST_NURSING" else "home_care")
-        ev = _line(ctx, person, "ST_OTHER", comp, "MPB" if r.random() < 0.7 else "COMM", s,
-                   s + timedelta(days=r.randrange(7, 43)), cost, kind)  # fmt: skip
+        ev = _line(
+            ctx,
+            person,
+            "ST_OTHER",
+            comp,
+            "MPB" if r.random() < 0.7 else "COMM",
+            s,
+            s + timedelta(days=r.randrange(7, 43)),
+            cost,
+            kind,
+        )
         ev.outcome = pick(r, {"ENDED_PLANNED": 80, "NFA_ENDED_OTHER": 15, "HOSPITAL": 5})
         person.funding.set_from(date(1900, 1, 1), pick(r, {"FULL_SC": 60, "JOINT": 35, "FULL_COST": 5}))
     else:
@@ -282,7 +322,9 @@ def _carer_journey(ctx: LAContext, carer: Person, start: date) -> None:
         ln = _line(ctx, carer, "CARER_DIRECT", "DIRECT_PAYMENT", "DP", s, e, cost, None)
     elif x < 0.7:
         e = s + timedelta(days=r.randrange(60, 365))
-        ln = _line(ctx, carer, "CARER_DIRECT", "CARER_OTHER", "COMM", s, e, ("Weekly", r.randrange(2500, 6000), None), "carers")
+        ln = _line(
+            ctx, carer, "CARER_DIRECT", "CARER_OTHER", "COMM", s, e, ("Weekly", r.randrange(2500, 6000), None), "carers"
+        )
     elif x < 0.9:
         e = s + timedelta(days=r.randrange(6, 21))
         ln = _line(ctx, carer, "CARER_VIA_CARED", "CARER_RESPITE", "MPB", s, e, costs.carer_respite(r), "care_home")
@@ -294,8 +336,16 @@ def _carer_journey(ctx: LAContext, carer: Person, start: date) -> None:
     if ln.end is None or (ln.end - ln.start).days > 200:
         rv = s + timedelta(days=r.randrange(330, 400))
         if rv < w.end and (ln.end is None or rv < ln.end):
-            ctx.event(carer, "REV", rv, rv + timedelta(days=r.randrange(0, 10)), outcome="NO_CHANGE",
-                      rev_reason="PLANNED", rev_method="CARER_ONLY", rev_outcomes=pick(r, {"FULLY": 60, "PARTLY": 40}))  # fmt: skip
+            ctx.event(
+                carer,
+                "REV",
+                rv,
+                rv + timedelta(days=r.randrange(0, 10)),
+                outcome="NO_CHANGE",
+                rev_reason="PLANNED",
+                rev_method="CARER_ONLY",
+                rev_outcomes=pick(r, {"FULLY": 60, "PARTLY": 40}),
+            )
 
 
 def generate_known_by_association(ctx: LAContext) -> int:
@@ -304,7 +354,12 @@ def generate_known_by_association(ctx: LAContext) -> int:
     w = ctx.window
     lines_by_person: dict[int, Event] = {}
     for ev in ctx.data.events:
-        if ev.etype == "SRV" and ev.stype == "LTS_COM" and ev.freq != "One-off" and (ev.end is None or ev.end >= w.start):
+        if (
+            ev.etype == "SRV"
+            and ev.stype == "LTS_COM"
+            and ev.freq != "One-off"
+            and (ev.end is None or ev.end >= w.start)
+        ):
             lines_by_person.setdefault(ev.person.pid, ev)
     n = 0
     for line in list(lines_by_person.values()):

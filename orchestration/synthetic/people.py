@@ -70,42 +70,216 @@ class BlockSampler:
 
 
 LD_EMPLOYMENT: dict[str | None, float] = {
-    "PAID_LT16": 4.0, "PAID_16P": 1.65, "PAID_UNK": 0.35, "SEEKING": 6, "NOT_SEEKING": 68, "VOLUNTARY": 8, "UNK": 12,
-}  # fmt: skip
+    "PAID_LT16": 4.0,
+    "PAID_16P": 1.65,
+    "PAID_UNK": 0.35,
+    "SEEKING": 6,
+    "NOT_SEEKING": 68,
+    "VOLUNTARY": 8,
+    "UNK": 12,
+}
 LD_COMMUNITY_ACCOMMODATION: dict[str | None, float] = {
-    "FAMILY": 53, "TENANT_LA": 13, "TENANT_PRIV": 4, "SHARED_LIVES": 2, "OWNER": 2, "UNK": 10, "OTHER_TEMP": 5,
-    "GUEST": 3, "HOSPITAL": 4,
-}  # fmt: skip
+    "FAMILY": 53,
+    "TENANT_LA": 13,
+    "TENANT_PRIV": 4,
+    "SHARED_LIVES": 2,
+    "OWNER": 2,
+    "UNK": 10,
+    "OTHER_TEMP": 5,
+    "GUEST": 3,
+    "HOSPITAL": 4,
+}
 
 ETHNICITY_MIX: dict[str, float] = {
-    "WBRI": 78.5, "WIRI": 1.0, "WGIT": 0.2, "WROM": 0.1, "WOTH": 4.0,
-    "MWBC": 0.5, "MWBA": 0.2, "MWAS": 0.3, "MOTH": 0.3,
-    "AIND": 2.5, "APKN": 2.0, "ABAN": 0.8, "ACHN": 0.4, "AOTH": 1.0,
-    "BCRB": 1.0, "BAFR": 1.5, "BOTH": 0.4,
-    "OARA": 0.3, "OOTH": 0.5,
-    "NREF": 0.5, "NUNK": 2.5,
-}  # fmt: skip
+    "WBRI": 78.5,
+    "WIRI": 1.0,
+    "WGIT": 0.2,
+    "WROM": 0.1,
+    "WOTH": 4.0,
+    "MWBC": 0.5,
+    "MWBA": 0.2,
+    "MWAS": 0.3,
+    "MOTH": 0.3,
+    "AIND": 2.5,
+    "APKN": 2.0,
+    "ABAN": 0.8,
+    "ACHN": 0.4,
+    "AOTH": 1.0,
+    "BCRB": 1.0,
+    "BAFR": 1.5,
+    "BOTH": 0.4,
+    "OARA": 0.3,
+    "OOTH": 0.5,
+    "NREF": 0.5,
+    "NUNK": 2.5,
+}
 
 _OUTWARD: dict[str, tuple[str, ...]] = {
     "E06000005": ("DL1", "DL2", "DL3"),
-    "E10000016": ("ME1", "ME4", "ME7", "ME10", "ME14", "ME15", "CT1", "CT2", "CT9", "CT11", "CT16",
-                  "CT19", "TN1", "TN9", "TN13", "TN23", "TN24", "DA1", "DA11", "DA12"),
-}  # fmt: skip
-_AREAS = ("AL", "B", "BA", "BB", "BD", "BH", "BL", "BN", "BR", "BS", "CA", "CB", "CH", "CM", "CO", "CR",
-          "CV", "CW", "DE", "DH", "DN", "DT", "DY", "E", "EN", "EX", "GL", "GU", "HA", "HD", "HG", "HP",
-          "HU", "HX", "IG", "IP", "KT", "L", "LA", "LE", "LN", "LS", "LU", "M", "MK", "N", "NE", "NG",
-          "NN", "NR", "NW", "OL", "OX", "PE", "PL", "PO", "PR", "RG", "RH", "RM", "S", "SE", "SG", "SK",
-          "SL", "SM", "SN", "SO", "SP", "SR", "SS", "ST", "SW", "SY", "TA", "TF", "TQ", "TR", "TS", "TW",
-          "UB", "W", "WA", "WD", "WF", "WN", "WR", "WS", "WV", "YO")  # fmt: skip
+    "E10000016": (
+        "ME1",
+        "ME4",
+        "ME7",
+        "ME10",
+        "ME14",
+        "ME15",
+        "CT1",
+        "CT2",
+        "CT9",
+        "CT11",
+        "CT16",
+        "CT19",
+        "TN1",
+        "TN9",
+        "TN13",
+        "TN23",
+        "TN24",
+        "DA1",
+        "DA11",
+        "DA12",
+    ),
+}
+_AREAS = (
+    "AL",
+    "B",
+    "BA",
+    "BB",
+    "BD",
+    "BH",
+    "BL",
+    "BN",
+    "BR",
+    "BS",
+    "CA",
+    "CB",
+    "CH",
+    "CM",
+    "CO",
+    "CR",
+    "CV",
+    "CW",
+    "DE",
+    "DH",
+    "DN",
+    "DT",
+    "DY",
+    "E",
+    "EN",
+    "EX",
+    "GL",
+    "GU",
+    "HA",
+    "HD",
+    "HG",
+    "HP",
+    "HU",
+    "HX",
+    "IG",
+    "IP",
+    "KT",
+    "L",
+    "LA",
+    "LE",
+    "LN",
+    "LS",
+    "LU",
+    "M",
+    "MK",
+    "N",
+    "NE",
+    "NG",
+    "NN",
+    "NR",
+    "NW",
+    "OL",
+    "OX",
+    "PE",
+    "PL",
+    "PO",
+    "PR",
+    "RG",
+    "RH",
+    "RM",
+    "S",
+    "SE",
+    "SG",
+    "SK",
+    "SL",
+    "SM",
+    "SN",
+    "SO",
+    "SP",
+    "SR",
+    "SS",
+    "ST",
+    "SW",
+    "SY",
+    "TA",
+    "TF",
+    "TQ",
+    "TR",
+    "TS",
+    "TW",
+    "UB",
+    "W",
+    "WA",
+    "WD",
+    "WF",
+    "WN",
+    "WR",
+    "WS",
+    "WV",
+    "YO",
+)
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
-_STREETS = ("Station Road", "High Street", "Church Lane", "Victoria Road", "Park View", "Mill Lane",
-            "Grange Road", "Orchard Way", "Northgate", "Southend", "Westfield", "Brook Street",
-            "Elm Tree", "Oakwood", "Beechwood", "Willow Bank", "Rosehill", "Meadowside")  # fmt: skip
+_STREETS = (
+    "Station Road",
+    "High Street",
+    "Church Lane",
+    "Victoria Road",
+    "Park View",
+    "Mill Lane",
+    "Grange Road",
+    "Orchard Way",
+    "Northgate",
+    "Southend",
+    "Westfield",
+    "Brook Street",
+    "Elm Tree",
+    "Oakwood",
+    "Beechwood",
+    "Willow Bank",
+    "Rosehill",
+    "Meadowside",
+)
 _GP_SUFFIX = ("Surgery", "Medical Centre", "Health Centre", "Medical Practice", "Family Practice")
-_HOME_WORDS = ("Oak", "Ash", "Birch", "Cedar", "Holly", "Laurel", "Maple", "Rowan", "Willow", "Heather",
-               "Primrose", "Bluebell", "Meadow", "River", "Hill", "Abbey", "Manor", "Priory", "Orchard",
-               "Brook", "Fern", "Lark", "Swallow", "Kingfisher")  # fmt: skip
+_HOME_WORDS = (
+    "Oak",
+    "Ash",
+    "Birch",
+    "Cedar",
+    "Holly",
+    "Laurel",
+    "Maple",
+    "Rowan",
+    "Willow",
+    "Heather",
+    "Primrose",
+    "Bluebell",
+    "Meadow",
+    "River",
+    "Hill",
+    "Abbey",
+    "Manor",
+    "Priory",
+    "Orchard",
+    "Brook",
+    "Fern",
+    "Lark",
+    "Swallow",
+    "Kingfisher",
+)
 _HOME_SUFFIX = ("House", "Lodge", "Court", "Grange", "View", "Park", "Gardens", "Hall")
 
 
@@ -138,10 +312,7 @@ class LAContext:
 
     def postcode(self) -> str:
         r = self.rng
-        return (
-            f"{r.choice(self._outward)} {r.randrange(10)}"
-            f"{r.choice(_INWARD_LETTERS)}{r.choice(_INWARD_LETTERS)}"
-        )
+        return f"{r.choice(self._outward)} {r.randrange(10)}{r.choice(_INWARD_LETTERS)}{r.choice(_INWARD_LETTERS)}"
 
     def next_ref(self, kind: str) -> str:
         self._ref_counter += 1
@@ -188,7 +359,9 @@ class LAContext:
                 count = max(3, count)
             for stem in r.sample(stems, min(count, len(stems))) if count > 1 else [self.spec.la_name]:
                 n += 1
-                cqc = None if kind in ("meals", "transport", "equipment", "carers") else f"1-{r.randrange(10**8, 10**10)}"
+                cqc = (
+                    None if kind in ("meals", "transport", "equipment", "carers") else f"1-{r.randrange(10**8, 10**10)}"
+                )
                 self.data.providers.append(Provider(f"SUP{n:05d}", f"{stem} {suffix}", cqc, kind, self.postcode()))
         self.providers_by_kind: dict[str, list[Provider]] = {}
         for p in self.data.providers:
@@ -222,10 +395,7 @@ class LAContext:
         gap = 0.0 if nhs is None or r.random() > 0.25 else r.choice((0.02, 0.05, 0.1))
         older = age >= 65
         ld = psr == "LD"
-        if client_type == "SU":
-            female = 0.60 if older else (0.42 if ld else 0.48)
-        else:
-            female = 0.68
+        female = (0.6 if older else 0.42 if ld else 0.48) if client_type == "SU" else 0.68
         x = r.random()
         sex = "F" if x < female else "M"
         if r.random() < 0.006:
@@ -262,8 +432,9 @@ class LAContext:
         self.data.people.append(person)
         return person
 
-    def _accommodation(self, age: int, psr: str | None, setting: str | None, client_type: str,
-                       lts: bool = False) -> str | None:  # fmt: skip
+    def _accommodation(  # noqa: PLR0911
+        self, age: int, psr: str | None, setting: str | None, client_type: str, lts: bool = False
+    ) -> str | None:
         r = self.rng
         if setting == "RES":
             return "CARE_HOME"
@@ -276,20 +447,36 @@ class LAContext:
         if psr == "MH" and age < 65:
             return pick(
                 r,
-                {"TENANT_LA": 32, "TENANT_PRIV": 14, "FAMILY": 16, "SUPPORTED": 18, "OWNER": 8,
-                 "TEMP_COUNCIL": 3, "ROUGH": 1, "HOSPITAL": 2, "UNK": 6},
-            )  # fmt: skip
+                {
+                    "TENANT_LA": 32,
+                    "TENANT_PRIV": 14,
+                    "FAMILY": 16,
+                    "SUPPORTED": 18,
+                    "OWNER": 8,
+                    "TEMP_COUNCIL": 3,
+                    "ROUGH": 1,
+                    "HOSPITAL": 2,
+                    "UNK": 6,
+                },
+            )
         if age >= 65:
             return pick(
                 r,
-                {"OWNER": 55, "TENANT_LA": 20, "TENANT_PRIV": 6, "FAMILY": 6, "SHELTERED": 8,
-                 "HOSPITAL": 1, "UNK": 4},
-            )  # fmt: skip
+                {"OWNER": 55, "TENANT_LA": 20, "TENANT_PRIV": 6, "FAMILY": 6, "SHELTERED": 8, "HOSPITAL": 1, "UNK": 4},
+            )
         return pick(
             r,
-            {"OWNER": 36, "TENANT_LA": 28, "TENANT_PRIV": 14, "FAMILY": 13, "SUPPORTED": 2,
-             "TEMP_COUNCIL": 1.5, "GUEST": 1, "UNK": 4.5},
-        )  # fmt: skip
+            {
+                "OWNER": 36,
+                "TENANT_LA": 28,
+                "TENANT_PRIV": 14,
+                "FAMILY": 13,
+                "SUPPORTED": 2,
+                "TEMP_COUNCIL": 1.5,
+                "GUEST": 1,
+                "UNK": 4.5,
+            },
+        )
 
     def _employment(self, age: int, psr: str | None, client_type: str, lts: bool = False) -> str | None:
         r = self.rng

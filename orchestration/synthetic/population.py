@@ -35,6 +35,7 @@ _BASE_CURVE: tuple[float, ...] = tuple(
     for a in range(91)
 )
 
+
 # Share male by age (women live longer).
 def _male_share(age: int) -> float:
     if age < 60:
@@ -76,10 +77,12 @@ def population_rows(
         for sex in (1, 2):
             for age in range(91):
                 share = _male_share(age) if sex == 1 else 1 - _male_share(age)
-                yield (la_code, year, sex, age, int(round(persons[age] * share)))
+                yield (la_code, year, sex, age, round(persons[age] * share))
 
 
-def adult_totals(la_code: str, adults: int, first_year: int, years: int, old_age_tilt: float = 1.0) -> dict[int, AdultPopulation]:
+def adult_totals(
+    la_code: str, adults: int, first_year: int, years: int, old_age_tilt: float = 1.0
+) -> dict[int, AdultPopulation]:
     """Adult bands per mid-year, summed from exactly the rows written to the population file."""
     out: dict[int, list[int]] = {}
     for _, year, _, age, pop in population_rows(la_code, adults, first_year, years, old_age_tilt):

@@ -18,41 +18,69 @@ from xml.sax.saxutils import escape
 _EPOCH = date(1899, 12, 30)
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
-_CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-</Types>"""
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_NS_PKG = "http://schemas.openxmlformats.org/package/2006"
+_NS_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
-_ROOT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>
-</Relationships>"""
+_CONTENT_TYPES = "".join(
+    (
+        _XML,
+        f'<Types xmlns="{_NS_PKG}/content-types">',
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_CT}.sheet.main+xml"/>',
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CT}.worksheet+xml"/>',
+        f'<Override PartName="/xl/styles.xml" ContentType="{_CT}.styles+xml"/>',
+        "</Types>",
+    )
+)
 
-_WORKBOOK = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">
-<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>
-</workbook>"""
+_ROOT_RELS = "".join(
+    (
+        _XML,
+        f'<Relationships xmlns="{_NS_PKG}/relationships">',
+        f'<Relationship Id="rId1" Type="{_NS_DOC}/officeDocument" Target="xl/workbook.xml"/>',
+        "</Relationships>",
+    )
+)
 
-_WORKBOOK_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
-<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>
-</Relationships>"""
+_WORKBOOK = "".join(
+    (
+        _XML,
+        f'<workbook xmlns="{_NS_MAIN}" xmlns:r="{_NS_DOC}">',
+        '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>',
+        "</workbook>",
+    )
+)
 
-_STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>
-<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>
-<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>
-<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
+_WORKBOOK_RELS = "".join(
+    (
+        _XML,
+        f'<Relationships xmlns="{_NS_PKG}/relationships">',
+        f'<Relationship Id="rId1" Type="{_NS_DOC}/worksheet" Target="worksheets/sheet1.xml"/>',
+        f'<Relationship Id="rId2" Type="{_NS_DOC}/styles" Target="styles.xml"/>',
+        "</Relationships>",
+    )
+)
+
+_STYLES = "".join(
+    (
+        _XML,
+        f'<styleSheet xmlns="{_NS_MAIN}">',
+        '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>',
+        '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>',
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>',
+        '<fill><patternFill patternType="gray125"/></fill></fills>',
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>',
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>',
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>',
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>',
+        "</styleSheet>",
+    )
+)
 
 
 def _col_letters(n: int) -> str:
@@ -79,8 +107,7 @@ def _cell(ref: str, value: object) -> str:
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], sheet_name: str = "CLD") -> int:
     """Write one sheet; returns the number of data rows."""
     letters = [_col_letters(i) for i in range(len(header))]
-    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']  # fmt: skip
+    parts = [f'{_XML}<worksheet xmlns="{_NS_MAIN}"><sheetData>']
     parts.append('<row r="1">' + "".join(_cell(f"{letters[i]}1", h) for i, h in enumerate(header)) + "</row>")
     n = 0
     for n, row in enumerate(rows, start=1):
