@@ -106,6 +106,14 @@ def file_a_rows() -> list[dict]:
             **HOURLY,
             **period,
         ),
+        # §4 age example: born 1958-04 -> proxy 1958-04-01; ends 2024-03-31 -> 24,106 days / 365.25 = 65.998 -> 65
+        row(
+            la_person_unique_identifier="AGE1",
+            date_of_birth="1958-04-20",
+            event_start_date="2024-03-30",
+            event_end_date="2024-03-31",
+            **period,
+        ),
     ]
 
 
@@ -139,10 +147,18 @@ def query(root: Path, sql: str) -> list[tuple]:
 
 
 def test_events_after_selection_and_dedup(warehouse: Path) -> None:
-    # 2 requests for NHS 123, 1 for LA_456, 1 for LA_789, D1's service, S1's service, R1's request.
-    # D1's review (after death) and X1's assessment (end before start) are excluded.
-    assert query(warehouse, "select count(*) from marts.fct_events") == [(7,)]
-    assert query(warehouse, "select count(distinct person_key) from marts.fct_events") == [(6,)]
+    # 2 requests for NHS 123, 1 for LA_456, 1 for LA_789, D1's service, S1's service, R1's and AGE1's
+    # requests. D1's review (after death) and X1's assessment (end before start) are excluded.
+    assert query(warehouse, "select count(*) from marts.fct_events") == [(8,)]
+    assert query(warehouse, "select count(distinct person_key) from marts.fct_events") == [(7,)]
+
+
+def test_ages_come_from_the_proxy_date_of_birth(warehouse: Path) -> None:
+    rows = query(
+        warehouse,
+        "select age_at_event_start, latest_age, age_band from marts.fct_events where event_end_date = '2024-03-31'",
+    )
+    assert rows == [(65, 65, "65 to 74")]
     assert sorted(
         query(warehouse, "select exclusion_reason, count(*) from intermediate.int_cld__event_exclusions group by 1")
     ) == [("end_before_start", 1), ("event_after_death", 1)]

@@ -1,5 +1,26 @@
 -- One row per deduplicated event across all quarters (joined selection, processing_rules.md §2
--- and §5), with death-corrected end dates. Restricted: person-level.
+-- and §5), with death-corrected end dates and ages from the proxy date of birth (§4).
+-- Restricted: person-level.
+
+with
+
+events as (
+    select * from {{ ref('int_cld__events_deduplicated') }}
+),
+
+people as (
+    select la_code, person_id, birth_year, birth_month from {{ ref('int_cld__person_attributes') }}
+),
+
+aged as (
+    select
+        e.*,
+        {{ age_at('p.birth_year', 'p.birth_month', 'e.event_start_date') }} as age_at_event_start,
+        -- latest age: at the (death-corrected) end, or at the end of the data for open services
+        {{ age_at('p.birth_year', 'p.birth_month', 'coalesce(e.event_end_date, e.derived_period_end)') }} as latest_age
+    from events as e
+    left join people as p on e.la_code = p.la_code and e.person_id = p.person_id
+)
 
 select
     event_key,
@@ -31,9 +52,12 @@ select
     is_conversation,
     submitted_copies,
     has_dq_flags,
+    age_at_event_start,
+    latest_age,
+    {{ age_band('latest_age') }} as age_band,
     spec_release,
     load_id,
     source_file,
     row_number as source_row_number,
     selected_quarter_start
-from {{ ref('int_cld__events_deduplicated') }}
+from aged
