@@ -40,7 +40,7 @@ dev: install
 
 ## docs: dbt docs (the data dictionary for every model and column) into warehouse/docs
 docs: install
-	$(ASCW) docs --warehouse $(WAREHOUSE)
+	$(ASCW) --warehouse $(WAREHOUSE) docs
 
 ## lint: ruff (Python) and sqlfluff (dbt SQL)
 lint: install
