@@ -13,10 +13,10 @@ people 65+; care-home admissions ≈ 584 per 100,000 aged 65+ and ≈ 15 per 100
 
 Each spell becomes service lines (``lines_for_spell``): care-home placements, or a community package
 (home support, direct payment, supported living, day support, ...) with one delivery mechanism profile
-per person so that 20-35% of community clients are on direct payments and 80-95% self-directed. Around
-the lines the module adds what a case system records for existing clients: planned and unplanned
-reviews, package changes after reviews, requests and reassessments before a move into a care home,
-financial assessments, reablement after a hospital stay, and deaths (services end on the death date).
+per person so that 20-35% of community clients are on direct payments and 80-95% self-directed.
+Around the lines ``casework.py`` adds what a case system records: the front door for new entrants,
+planned and unplanned reviews, package changes, requests and reassessments before a move into a care
+home, financial assessments, reablement after a hospital stay; deaths end every line on the death date.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from . import costs
-from .model import Event, Person
+from .builders import funding_status, make_line
+from .casework import add_reviews, existing_client_contacts, front_door, move_events
+from .model import Event, Person, Spell
 from .people import LAContext, pick
 
 # ---- entry groups ---------------------------------------------------------------------------------
@@ -100,14 +102,6 @@ def _hazards(setting: str, age: float, psr: str) -> dict[str, float]:  # noqa: P
     return {"death": death, "end": 0.05}
 
 
-@dataclass(slots=True)
-class Spell:
-    setting: str  # COM RES NUR
-    start: date
-    end: date | None  # None: still going at the end of the window
-    reason: str | None  # death, end, move (to the next spell)
-
-
 def _to_date(origin: date, years: float) -> date:
     return origin + timedelta(days=round(years * 365.25))
 
@@ -147,9 +141,6 @@ def simulate_spells(
         spells.append(Spell(setting, _to_date(origin, spell_start), end, "move"))
         setting = what[3:]
         spell_start = t + 1 / 365.25  # next setting starts the following day
-
-
-# ---- building one career into people and events -------------------------------------------------
 
 
 def generate_careers(ctx: LAContext) -> dict[str, int]:
@@ -206,13 +197,13 @@ def _build_career(
     is_new = entry_date >= w.start - timedelta(days=60)
     person.is_new_lts = is_new
     if not is_new:
-        person.funding.set_from(date(1900, 1, 1), _funding(ctx, first.setting))
+        person.funding.set_from(date(1900, 1, 1), funding_status(ctx, first.setting))
     else:
         person.funding.set_from(date(1900, 1, 1), "UNK")
 
     via: str | None = None
     if is_new:
-        via = _front_door(ctx, person, first, age_at_entry)
+        via = front_door(ctx, person, first, age_at_entry)
     lines_by_spell: list[list[Event]] = []
     for i, spell in enumerate(spells):
         if spell.end is not None and spell.end < w.start:
@@ -226,20 +217,14 @@ def _build_career(
             # back to the community from a care home (18-64): supported accommodation
             person.accommodation.set_from(spell.start, "SUPPORTED")
         if i > 0 and spell.start >= w.start - timedelta(days=60):
-            _move_events(ctx, person, spells[i - 1], spell)
+            move_events(ctx, person, spells[i - 1], spell)
         lines_by_spell.append(_lines_for_spell(ctx, person, spell, profile, age_at_entry, entry_date))
     all_lines = [ln for ls in lines_by_spell for ln in ls]
-    _reviews(ctx, person, spells, all_lines)
-    _existing_client_contacts(ctx, person, spells)
+    add_reviews(ctx, person, spells, all_lines)
+    existing_client_contacts(ctx, person, spells)
     if via is None and not is_new:
         return None
     return via
-
-
-def _funding(ctx: LAContext, setting: str) -> str:
-    if setting == "COM":
-        return pick(ctx.rng, {"FULL_SC": 55, "JOINT": 38, "FULL_COST": 4, "UNK": 3})
-    return pick(ctx.rng, {"JOINT": 62, "FULL_SC": 25, "FULL_COST": 10, "UNK": 3})
 
 
 def _mechanism(ctx: LAContext, profile: str, main: bool) -> str | None:
@@ -253,36 +238,6 @@ def _mechanism(ctx: LAContext, profile: str, main: bool) -> str | None:
     if profile == "DP":
         return "COMM" if r.random() < 0.7 else "MPB"
     return profile if r.random() < 0.7 else "COMM"
-
-
-def _line(
-    ctx: LAContext,
-    person: Person,
-    stype: str,
-    comp: str,
-    mech: str | None,
-    start: date,
-    end: date | None,
-    cost: costs.Cost,
-    provider_kind: str | None,
-) -> Event:
-    freq, price, units = cost
-    upl = costs.uplift_date(ctx.window.first_year)
-    ev = ctx.event(person, "SRV", start, end, stype=stype, comp=comp, mech=mech, freq=freq, units_h=units)
-    if freq != "One-off" and start < upl and (end is None or end >= upl):
-        ev.cost_p = costs.before_uplift(price)
-        ev.uplift_p = price
-    elif freq != "One-off" and start < upl:
-        ev.cost_p = costs.before_uplift(price)
-    else:
-        ev.cost_p = price
-    if provider_kind and mech != "DP":
-        ev.provider = ctx.provider(provider_kind)
-    ev.open_outcome = "PROVISION"
-    # commissioned lines may omit optional cost fields
-    if mech == "COMM" and ctx.rng.random() < 0.04:
-        ev.hide_cost = True
-    return ev
 
 
 def _community_package(
@@ -346,7 +301,7 @@ def _lines_for_spell(
         mech = pick(r, {"MPB": 60, "COMM": 37, None: 3})  # type: ignore[dict-item]
         cost = costs.care_home_weekly(r, age, person.psr, nursing)
         start = spell.start
-        ln = _line(
+        ln = make_line(
             ctx,
             person,
             "LTS_NUR" if nursing else "LTS_RES",
@@ -375,14 +330,14 @@ def _lines_for_spell(
         if spell.start < w.start and r.random() < 0.45:
             span = (w.start - spell.start).days
             start = spell.start + timedelta(days=r.randrange(span))
-        ln = _line(ctx, person, stype, comp, mech, start, spell.end, cost, pkind)
+        ln = make_line(ctx, person, stype, comp, mech, start, spell.end, cost, pkind)
         ln.outcome = end_outcome if spell.end is not None else None
         lines.append(ln)
     # one-off equipment for some new community packages
     if spell.start >= w.start and r.random() < 0.1:
         eq_day = spell.start + timedelta(days=r.randrange(0, 20))
         if spell.end is None or eq_day <= spell.end:
-            ln = _line(ctx, person, "LTS_COM", "EQUIPMENT", "COMM", eq_day, eq_day, costs.equipment(r), "equipment")
+            ln = make_line(ctx, person, "LTS_COM", "EQUIPMENT", "COMM", eq_day, eq_day, costs.equipment(r), "equipment")
             ln.outcome = "ENDED_PLANNED"
             lines.append(ln)
     return lines
@@ -404,319 +359,3 @@ def _end_outcome(ctx: LAContext, spell: Spell) -> str:
             "ENDED_PLANNED": 5,
         },
     )
-
-
-def _split_line(ctx: LAContext, line: Event, at: date) -> Event | None:
-    """A package change: ``line`` ends the day before ``at``; a revised copy starts on ``at``."""
-    if line.freq == "One-off" or at <= line.start or (line.end is not None and at > line.end):
-        return None
-    r = ctx.rng
-    upl = costs.uplift_date(ctx.window.first_year)
-    new = ctx.event(
-        line.person,
-        "SRV",
-        at,
-        line.end,
-        stype=line.stype,
-        comp=line.comp,
-        mech=line.mech,
-        freq=line.freq,
-        units_h=line.units_h,
-        provider=line.provider,
-    )
-    new.outcome = line.outcome
-    new.open_outcome = "PROVISION"
-    new.end_known = line.end_known
-    new.hide_cost = line.hide_cost
-    factor = r.choice((0.75, 0.85, 1.15, 1.25, 1.4))
-    hourly = line.freq == "Hourly" and bool(line.units_h)
-    if hourly:
-        new.units_h = max(100, round((line.units_h or 0) * factor / 25) * 25)
-        factor = 1.0
-    base, upl_price = line.cost_p or 0, line.uplift_p
-    if at >= upl:
-        new.cost_p, new.uplift_p = round((upl_price or base) * factor), None
-    else:
-        new.cost_p = round(base * factor)
-        spans = new.end is None or new.end >= upl
-        new.uplift_p = round(upl_price * factor) if (upl_price and spans) else None
-        if line.uplift_p:
-            line.uplift_p = None  # the old line now ends before the uplift date
-    line.end = at - timedelta(days=1)
-    line.end_known = line.end + timedelta(days=ctx.record_lag())
-    line.outcome = "ENDED_PLANNED"
-    return new
-
-
-def _reviews(ctx: LAContext, person: Person, spells: list[Spell], lines: list[Event]) -> None:
-    """Planned (about yearly) and unplanned reviews; some lead to a package change."""
-    r = ctx.rng
-    w = ctx.window
-    first = spells[0].start
-    career_end = spells[-1].end
-    last_day = min(d for d in (career_end, w.end + timedelta(days=30)) if d is not None)
-    if person.dod is not None:
-        last_day = min(last_day, person.dod - timedelta(days=1))
-    dates: list[tuple[date, str]] = []
-    year = max(w.start.year - 1, first.year + 1)
-    while True:
-        try:
-            anniv = first.replace(year=year)
-        except ValueError:
-            anniv = first.replace(year=year, day=28)
-        if anniv > last_day:
-            break
-        if anniv >= w.start - timedelta(days=40) and r.random() < 0.72:
-            dates.append((anniv + timedelta(days=r.randrange(-20, 45)), "PLANNED"))
-        year += 1
-    years = (w.end - w.start).days / 365.25
-    n_unplanned = sum(1 for _ in range(int(years * 3)) if r.random() < 0.05)
-    for _ in range(n_unplanned):
-        dates.append((w.start + timedelta(days=r.randrange((w.end - w.start).days)), "UNPLANNED"))
-    for start, kind in sorted(dates):
-        if start > last_day or start < first:
-            continue
-        end = start + timedelta(days=pick(r, {0: 45, 1: 10, 3: 10, 7: 12, 14: 12, 28: 8, 45: 3}))
-        if end > last_day:
-            continue
-        reason = (
-            "PLANNED"
-            if kind == "PLANNED"
-            else pick(
-                r,
-                {
-                    "HOSPITAL": 40,
-                    "OTHER": 30,
-                    "CARER": 10,
-                    "SAFEGUARDING": 10,
-                    "PROVIDER_FAILURE": 5,
-                    "COMMISSIONING": 5,
-                },
-            )
-        )
-        outcome = (
-            pick(r, {"NO_CHANGE": 78, "TO_SUPPORT": 16, "TO_REASSESS": 6})
-            if reason == "PLANNED"
-            else pick(r, {"NO_CHANGE": 50, "TO_SUPPORT": 32, "TO_REASSESS": 18})
-        )
-        ev = ctx.event(
-            person,
-            "REV",
-            start,
-            end,
-            outcome=outcome,
-            rev_reason=reason,
-            rev_method=pick(r, {"SU_ONLY": 55, "SU_AND_CARER": 40, "CARER_ONLY": 5}),
-        )
-        if reason == "PLANNED":
-            ev.rev_outcomes = pick(r, {"FULLY": 55, "PARTLY": 38, "NOT": 7})
-        elif r.random() < 0.5:
-            ev.rev_outcomes = pick(r, {"FULLY": 40, "PARTLY": 45, "NOT": 15})
-        if outcome == "TO_SUPPORT":
-            at = end + timedelta(days=r.randrange(1, 4))
-            active = [
-                ln
-                for ln in lines
-                if ln.stype == "LTS_COM"
-                and ln.comp in ("HOME_SUPPORT", "DIRECT_PAYMENT", "DAY_SUPPORT")
-                and ln.start < at
-                and (ln.end is None or ln.end > at)
-            ]
-            if active:
-                new = _split_line(ctx, r.choice(active), at)
-                if new is not None:
-                    lines.append(new)
-
-
-def _front_door(ctx: LAContext, person: Person, first: Spell, age: float) -> str:
-    """Request -> assessment (or reablement) -> long-term support, for people starting LTS in the window."""
-    r = ctx.rng
-    t = first.start
-    via_stmax = first.setting == "COM" and r.random() < (0.40 if age >= 65 else 0.08)
-    # financial assessment around the start of support; funding status known once it completes
-    if r.random() < 0.9:
-        fa_start = t + timedelta(days=r.randrange(-10, 15))
-        fa_end = fa_start + timedelta(days=r.randrange(7, 50))
-        if person.dod is None or fa_end <= person.dod:
-            ctx.event(
-                person,
-                "ASM",
-                fa_start,
-                fa_end,
-                asm_type="FIN",
-                outcome=None if r.random() < 0.55 else "TO_SUPPORT",
-                asm_method=None if r.random() < 0.7 else "PHONE",
-                description=_fa_description(ctx),
-            )
-            person.funding.set_from(fa_end, _funding(ctx, first.setting))
-    if person.psr == "LD" and age < 26:
-        route = "TRANSITION" if r.random() < 0.75 else "COMMUNITY"
-    elif first.setting != "COM":
-        route = pick(r, {"HOSP_DISCHARGE": 65, "COMMUNITY": 28, "SELF_FUNDER": 5, "TRANSFER": 2})
-    else:
-        route = pick(
-            r,
-            {
-                "COMMUNITY": 56,
-                "HOSP_DISCHARGE": 28,
-                "HOSP_DIVERSION": 5,
-                "SELF_FUNDER": 5,
-                "TRANSFER": 3,
-                "PRISON": 0.5 if age < 65 else 0,
-            },
-        )
-    if via_stmax:
-        st_end = t - timedelta(days=r.randrange(1, 7))
-        st_start = st_end - timedelta(days=r.randrange(14, 43))
-        req_end = st_start - timedelta(days=r.randrange(0, 6))
-        req_start = req_end - timedelta(days=0 if r.random() < 0.6 else r.randrange(1, 4))
-        _request(ctx, person, req_start, req_end, "TO_STMAX", "HOSP_DISCHARGE" if r.random() < 0.55 else route)
-        st = _line(
-            ctx,
-            person,
-            "ST_MAX",
-            "REABLEMENT",
-            "COMM" if r.random() < 0.9 else "MPB",
-            st_start,
-            st_end,
-            costs.reablement(r),
-            "reablement",
-        )
-        st.outcome = "TO_SUPPORT"
-        a_end = st_end - timedelta(days=r.randrange(0, 3))
-        a_start = a_end - timedelta(days=r.randrange(0, 8))
-        if a_start >= st_start:
-            _assessment(ctx, person, a_start, a_end, "LONG", "TO_SUPPORT", "Y")
-        return "new_via_stmax"
-    a_end = t - timedelta(days=r.randrange(0, 4))
-    a_start = a_end - timedelta(days=pick(r, {0: 30, 1: 10, 3: 15, 7: 20, 14: 15, 21: 10}))
-    req_end = a_start - timedelta(days=r.randrange(1, 22))
-    req_start = req_end - timedelta(days=0 if r.random() < 0.6 else r.randrange(1, 4))
-    _request(ctx, person, req_start, req_end, "TO_ASSESS", route)
-    _assessment(ctx, person, a_start, a_end, "LONG", "TO_SUPPORT", "Y")
-    return "new_direct"
-
-
-def _fa_description(ctx: LAContext) -> str | None:
-    r = ctx.rng
-    x = r.random()
-    if x < 0.5:
-        return None
-    if x < 0.8:
-        return "Financial assessment completed"
-    return f"Charging assessment: £{r.randrange(0, 300)} weekly contribution"
-
-
-_CONVERSATION_TEXT = (
-    "Conversation 1: listen and connect",
-    "Three conversations - first conversation held",
-    "Initial conversation with family",
-    "Conversation 2: crisis support discussed",
-)
-_REQUEST_TEXT = (
-    "Contact via adult social care front door",
-    "Referral from GP",
-    "Referral from hospital discharge team",
-    "Telephone contact",
-    "Online self-referral",
-    "Referral from family member",
-)
-
-
-def request_description(ctx: LAContext) -> str | None:
-    r = ctx.rng
-    x = r.random()
-    if x < 0.22:
-        return r.choice(_CONVERSATION_TEXT)
-    if x < 0.6:
-        return r.choice(_REQUEST_TEXT)
-    return None
-
-
-def _request(ctx: LAContext, person: Person, start: date, end: date, outcome: str, route: str) -> Event:
-    return ctx.event(person, "REQ", start, end, outcome=outcome, route=route, description=request_description(ctx))
-
-
-def _assessment(
-    ctx: LAContext, person: Person, start: date, end: date, kind: str, outcome: str | None, eligible: str | None
-) -> Event:
-    r = ctx.rng
-    return ctx.event(
-        person,
-        "ASM",
-        start,
-        end,
-        asm_type=kind,
-        outcome=outcome,
-        eligible=eligible if r.random() < 0.9 else None,
-        asm_method=pick(r, {"F2F": 68, "PHONE": 17, "VIDEO": 5, "SELF": 10}),
-        carer_involved=None if r.random() < 0.5 else ("Y" if r.random() < 0.4 else "N"),
-    )
-
-
-def _move_events(ctx: LAContext, person: Person, before: Spell, after: Spell) -> None:
-    """An existing client moving setting: request and reassessment (or unplanned review) first."""
-    r = ctx.rng
-    t = after.start
-    if before.setting == "COM":
-        req_end = t - timedelta(days=r.randrange(7, 41))
-        req_start = req_end - timedelta(days=0 if r.random() < 0.6 else r.randrange(1, 4))
-        _request(ctx, person, req_start, req_end, "TO_REASSESS", "HOSP_DISCHARGE" if r.random() < 0.45 else "COMMUNITY")
-        a_start = req_end + timedelta(days=r.randrange(1, 6))
-        a_end = max(a_start, t - timedelta(days=r.randrange(0, 3)))
-        _assessment(ctx, person, a_start, a_end, "LONG", "TO_SUPPORT", "Y")
-        if r.random() < 0.8:
-            fa_start = t + timedelta(days=r.randrange(-5, 10))
-            fa_end = fa_start + timedelta(days=r.randrange(10, 45))
-            if person.dod is None or fa_end <= person.dod:
-                ctx.event(
-                    person, "ASM", fa_start, fa_end, asm_type="FIN", outcome=None, description=_fa_description(ctx)
-                )
-                person.funding.set_from(fa_end, _funding(ctx, after.setting))
-    else:
-        end = t - timedelta(days=r.randrange(1, 10))
-        start = end - timedelta(days=r.randrange(0, 10))
-        ctx.event(
-            person,
-            "REV",
-            start,
-            end,
-            outcome="TO_SUPPORT",
-            rev_reason=pick(r, {"HOSPITAL": 60, "OTHER": 40}),
-            rev_method=pick(r, {"SU_ONLY": 50, "SU_AND_CARER": 50}),
-        )
-
-
-def _existing_client_contacts(ctx: LAContext, person: Person, spells: list[Spell]) -> None:
-    """Requests from existing clients, and reablement after a hospital stay for community clients."""
-    r = ctx.rng
-    w = ctx.window
-    days = (w.end - w.start).days
-    for spell in spells:
-        if spell.end is not None and spell.end < w.start:
-            continue
-        lo = max(spell.start + timedelta(days=30), w.start - timedelta(days=20))
-        hi = min(d for d in (spell.end, person.dod, w.end) if d is not None) - timedelta(days=20)
-        if hi <= lo:
-            continue
-        span = (hi - lo).days
-        share = span / days
-        if r.random() < 0.16 * share * 2:
-            s = lo + timedelta(days=r.randrange(span))
-            e = s + timedelta(days=0 if r.random() < 0.6 else r.randrange(1, 4))
-            if r.random() < 0.55:
-                _request(ctx, person, s, e, "TO_REASSESS", pick(r, {"COMMUNITY": 70, "HOSP_DISCHARGE": 30}))
-                a_s = e + timedelta(days=r.randrange(1, 15))
-                a_e = a_s + timedelta(days=r.randrange(0, 10))
-                if a_e < hi:
-                    _assessment(ctx, person, a_s, a_e, "LONG", pick(r, {"NO_CHANGE": 60, "TO_SUPPORT": 40}), "Y")
-            else:
-                _request(ctx, person, s, e, pick(r, {"NFA_INFO": 60, "NO_CHANGE": 25, "NFA_OTHER": 15}), "COMMUNITY")
-        if spell.setting == "COM" and person.age_on(lo) >= 65 and r.random() < 0.06 * share * 2:
-            s = lo + timedelta(days=r.randrange(span))
-            req_end = s - timedelta(days=r.randrange(0, 4))
-            _request(ctx, person, req_end, req_end, "TO_STMAX", "HOSP_DISCHARGE")
-            e = s + timedelta(days=r.randrange(10, 40))
-            if e < hi:
-                st = _line(ctx, person, "ST_MAX", "REABLEMENT", "COMM", s, e, costs.reablement(r), "reablement")
-                st.outcome = "ENDED_PLANNED"

@@ -15,8 +15,8 @@ canonical column name. Faults never touch other cells of the row.
 | end_before_start | a request/assessment/review ending before it starts | end_before_start |
 | duplicate_row | an exact copy of an earlier row of the file (the copy is listed) | duplicate_row |
 | event_after_death | date of death set before the event start | event_after_death |
-| missing_required_column | once per run: a resent file without ``Event Outcome`` | missing_required_column |
-| malformed_row | once per run: a file whose last line is cut mid-record | malformed_row |
+| missing_column | once per run: a resent file without ``Event Outcome`` | missing_required_column |
+| truncated_last_line | once per run: a file whose last line is cut mid-record | malformed_row |
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ EXPECTED_RULE: dict[str, str] = {
     "end_before_start": "end_before_start",
     "duplicate_row": "duplicate_row",
     "event_after_death": "event_after_death",
-    "missing_required_column": "missing_required_column",
-    "malformed_row": "malformed_row",
+    "missing_column": "missing_required_column",
+    "truncated_last_line": "malformed_row",
 }
 ROW_FAULTS: tuple[str, ...] = (
     "date_unparseable",
@@ -141,7 +141,7 @@ class FileFaults:
                 continue  # the truncated line carries only the malformed-row fault
             manifest.write(self.file_name, line, column, kind)
         if truncated:
-            manifest.write(self.file_name, last_line, "", "malformed_row")
+            manifest.write(self.file_name, last_line, "", "truncated_last_line")
 
     # ---- one method per fault: edit ``row`` in place, return the column, or None if not applicable ----
     def _typed_date(self, name: str, meta: RowMeta) -> date | None:

@@ -1,7 +1,7 @@
 """Finance ledger (finance_extract.md §1-§3), consistent with the CLD service lines.
 
 One file per LA per financial year, ``finance_<la_code>_<YYYY-YY>.csv`` (a cumulative, whole-year
-extract), rows in posting-date order, money as text with exactly 2 dp, one date format per file
+extract), rows by payment run (roughly in posting-date order), money as text with exactly 2 dp, one date format per file
 (ISO or UK day-first). Also ``finance_control_<la_code>_<YYYY-YY>.csv`` (control totals per period)
 and, for all LAs, ``finance_expected_mismatches.csv`` (the deliberate reconciliation mismatches).
 
@@ -26,64 +26,11 @@ and, for all LAs, ``finance_expected_mismatches.csv`` (the deliberate reconcilia
   the case data does not have (``payment_without_package``), a few packages never paid
   (``package_without_payment``) and a few paid 25% off their CLD cost (``value_mismatch``).
 
-**Cost centres** (``cost_centre``: name -> intended ASC-FR setting)
-
-| code | name | setting |
-|---|---|---|
-| RES01 | Residential care (long-term) | long_term / residential |
-| NUR01 | Nursing care (long-term) | long_term / nursing |
-| HC01 | Home care | long_term / community_home_care |
-| DP01 | Direct payments | long_term / community_direct_payments |
-| SL01 | Supported living and Shared Lives | long_term / community_supported_living |
-| DAY01 | Day care (external) | long_term / community_other |
-| DAY02 | Day services (in-house) | long_term / community_other |
-| OLT01 | Other long-term community support (meals, transport) | long_term / community_other |
-| STM01 | Reablement (ST-Max) | short_term / st_max |
-| STO01 | Other short-term support (short-term beds) | short_term / other_short_term |
-| CAR01 | Carers' support | other / social_support_carer_direct_payments (DP accounts) or social_support_carer_other |
-| EQ01 | Equipment, telecare and low-level support | other / assistive_equipment_technology |
-| MGT01 | Assessment and care management | other / social_care_activities |
-| COM01 | Commissioning and service delivery | other / commissioning_service_delivery |
-| PRV01 | Prevention, information and advice | other / information_early_intervention |
-| BCF01 | Better Care Fund pooled budget (NHS income) | other / commissioning_service_delivery |
-| CAP01 | Capital charges | (capital) |
-| GRT01 | Specific grants (memo) | (memo) |
-
-**Accounts** (``account_code``)
-
-| code | name | transaction types |
-|---|---|---|
-| 5101 | Residential placements | provider_payment |
-| 5102 | Nursing placements | provider_payment |
-| 5105 | Third-party top-up element | third_party_top_up |
-| 5110 | Home care - external | provider_payment |
-| 5120 | Supported living / Shared Lives | provider_payment |
-| 5130 | Day care - external | provider_payment |
-| 5140 | Other community services | provider_payment |
-| 5150 | Reablement - external | provider_payment |
-| 5160 | Short-term placements | provider_payment |
-| 5170 | Equipment and telecare | provider_payment, own_provision |
-| 5200 | Direct payments | direct_payment |
-| 5210 | Carers' direct payments | direct_payment |
-| 5220 | Carers' services | provider_payment |
-| 5300 | Grants to voluntary organisations | grant_paid |
-| 5400 | Employees | own_provision |
-| 5410 | Premises | own_provision |
-| 5420 | Transport | own_provision |
-| 5430 | Supplies and services | own_provision |
-| 5800 | Depreciation and capital charges | capital_charge |
-| 9100 | Client contributions - residential | client_contribution |
-| 9110 | Client contributions - non-residential | client_contribution |
-| 9200 | NHS income (BCF / s75) | nhs_income |
-| 9210 | Joint arrangement income | joint_arrangement_income |
-| 9300 | Other income | other_income |
-| 9400 | Income from other local authorities | inter_authority_income |
-| 9500 | Specific government grants | grant_received |
+Cost centres and accounts: ``ledger_model.py``.
 """
 
 from __future__ import annotations
 
-import csv
 import random
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -94,125 +41,30 @@ from pathlib import Path
 
 from . import costs
 from .config import Window
+from .ledger_model import (
+    LTS_CENTRES,
+    PER_DAY,
+    Posting,
+    centre_for,
+    money,
+    month_start,
+    period_of,
+    weekday,
+    weekly_units,
+)
+from .ledger_writer import LedgerWriter
 from .model import Event, LAData
 
-FINANCE_COLUMNS: tuple[str, ...] = (
-    "transaction_id",
-    "la_code",
-    "posting_date",
-    "financial_year",
-    "period_number",
-    "cost_centre",
-    "cost_centre_name",
-    "account_code",
-    "account_name",
-    "description",
-    "person_local_id",
-    "nhs_number",
-    "service_ref",
-    "service_period_start",
-    "service_period_end",
-    "provider_id",
-    "provider_name",
-    "provider_cqc_location_id",
-    "transaction_type",
-    "underlying_type",
-    "reverses_transaction_id",
-    "quantity",
-    "unit_type",
-    "unit_rate",
-    "amount",
-    "vat_amount",
-    "source_system",
-)
-CONTROL_COLUMNS = ("la_code", "financial_year", "period_number", "row_count", "ledger_total")
-MISMATCH_COLUMNS = ("la_code", "service_ref", "person_local_id", "kind")
-
-COST_CENTRES: dict[str, str] = {
-    "RES01": "Residential care (long-term)",
-    "NUR01": "Nursing care (long-term)",
-    "HC01": "Home care",
-    "DP01": "Direct payments",
-    "SL01": "Supported living and Shared Lives",
-    "DAY01": "Day care (external)",
-    "DAY02": "Day services (in-house)",
-    "OLT01": "Other long-term community support",
-    "STM01": "Reablement (ST-Max)",
-    "STO01": "Other short-term support",
-    "CAR01": "Carers' support",
-    "EQ01": "Equipment, telecare and low-level support",
-    "MGT01": "Assessment and care management",
-    "COM01": "Commissioning and service delivery",
-    "PRV01": "Prevention, information and advice",
-    "BCF01": "Better Care Fund pooled budget",
-    "CAP01": "Capital charges",
-    "GRT01": "Specific grants",
-}
-ACCOUNTS: dict[str, str] = {
-    "5101": "Residential placements",
-    "5102": "Nursing placements",
-    "5105": "Third-party top-up element",
-    "5110": "Home care - external",
-    "5120": "Supported living / Shared Lives",
-    "5130": "Day care - external",
-    "5140": "Other community services",
-    "5150": "Reablement - external",
-    "5160": "Short-term placements",
-    "5170": "Equipment and telecare",
-    "5200": "Direct payments",
-    "5210": "Carers' direct payments",
-    "5220": "Carers' services",
-    "5300": "Grants to voluntary organisations",
-    "5400": "Employees",
-    "5410": "Premises",
-    "5420": "Transport",
-    "5430": "Supplies and services",
-    "5800": "Depreciation and capital charges",
-    "9100": "Client contributions - residential",
-    "9110": "Client contributions - non-residential",
-    "9200": "NHS income (BCF / s75)",
-    "9210": "Joint arrangement income",
-    "9300": "Other income",
-    "9400": "Income from other local authorities",
-    "9500": "Specific government grants",
-}
-LTS_CENTRES = frozenset({"RES01", "NUR01", "HC01", "DP01", "SL01", "DAY01", "DAY02", "OLT01"})
-ST_CENTRES = frozenset({"STM01", "STO01"})
-
 LTS_SHARE_TARGET = 0.79
+
+
 STMAX_SHARE_TARGET = 0.02
+
+
 OTHER_ST_SHARE_TARGET = 0.016
+
+
 NHS_INCOME_SHARE = 0.09
-
-
-def _centre_for(ev: Event) -> tuple[str, str, str]:  # noqa: PLR0911
-    """(cost centre, account, transaction type) for a paid service line."""
-    st, comp = ev.stype, ev.comp
-    if st == "LTS_RES":
-        return "RES01", "5101", "provider_payment"
-    if st == "LTS_NUR":
-        return "NUR01", "5102", "provider_payment"
-    if st == "LTS_COM":
-        if comp == "DIRECT_PAYMENT":
-            return "DP01", "5200", "direct_payment"
-        if comp in ("HOME_SUPPORT", "PROF_OTHER"):
-            return "HC01", "5110", "provider_payment"
-        if comp in ("SUPPORTED_LIVING", "SHARED_LIVES"):
-            return "SL01", "5120", "provider_payment"
-        if comp in ("DAY_SUPPORT", "EMPLOYMENT"):
-            return "DAY01", "5130", "provider_payment"
-        if comp == "EQUIPMENT":
-            return "EQ01", "5170", "provider_payment"
-        return "OLT01", "5140", "provider_payment"
-    if st == "ST_MAX":
-        return "STM01", "5150", "provider_payment"
-    if st == "ST_OTHER":
-        return "STO01", "5160", "provider_payment"
-    if st == "ST_LOW":
-        return "EQ01", "5170", "provider_payment"
-    if comp == "DIRECT_PAYMENT":
-        return "CAR01", "5210", "direct_payment"
-    return "CAR01", "5220", "provider_payment"
 
 
 def _half_up(x: Fraction) -> int:
@@ -220,38 +72,6 @@ def _half_up(x: Fraction) -> int:
     if x >= 0:
         return int((x * 2 + 1) // 2)
     return -int((-x * 2 + 1) // 2)
-
-
-def _weekly_units(ev: Event) -> Fraction | None:
-    freq = ev.freq
-    table = {
-        "Weekly": Fraction(1),
-        "Fortnightly": Fraction(1, 2),
-        "4-weekly": Fraction(1, 4),
-        "Monthly": Fraction(12, 52),
-        "Quarterly": Fraction(4, 52),
-        "Annually": Fraction(1, 52),
-    }
-    if freq in table:
-        return table[freq]
-    if freq in ("Hourly", "Daily", "Per session"):
-        return Fraction(ev.units_h or 0, 100)
-    return None
-
-
-_PER_DAY: dict[str, tuple[int, int]] = {
-    "Weekly": (1, 7),
-    "Fortnightly": (1, 14),
-    "4-weekly": (1, 28),
-    "Monthly": (12, 364),
-    "Quarterly": (4, 364),
-    "Annually": (1, 364),
-}
-
-
-def money(pence: int) -> str:
-    """Integer pence as text with exactly 2 dp (exact: pence / 100 is within 1e-7 of the decimal)."""
-    return f"{pence / 100:.2f}"
 
 
 @dataclass(slots=True)
@@ -270,41 +90,10 @@ class PaidLine:
 
     def __post_init__(self) -> None:
         ev = self.ev
-        upw = _weekly_units(ev) or Fraction(0)
+        upw = weekly_units(ev) or Fraction(0)
         self.upw_num, self.upw_den = upw.numerator, upw.denominator
         self.old_price = ev.cost_p or 0
         self.new_price = ev.uplift_p if ev.uplift_p is not None else self.old_price
-
-
-@dataclass(slots=True)
-class Posting:
-    """One ledger row before formatting."""
-
-    posting_date: date
-    period: int
-    centre: str
-    account: str
-    ttype: str
-    amount_p: int
-    description: str = ""
-    local_id: str | None = None
-    nhs: str | None = None
-    service_ref: str | None = None
-    sp_start: date | None = None
-    sp_end: date | None = None
-    provider: tuple[str, str, str | None] | None = None
-    underlying: str | None = None
-    reverses: str | None = None
-    quantity: str | None = None
-    unit_type: str | None = None
-    unit_rate: str | None = None
-    vat_p: int | None = None
-    source: str = "ContrOCC"
-    txn_id: str | None = None
-
-
-def period_of(d: date) -> int:
-    return (d.month - 4) % 12 + 1
 
 
 class LedgerBuilder:
@@ -358,7 +147,7 @@ class LedgerBuilder:
                 continue
             if ev.start > w.end or (ev.end is not None and ev.end < w.start):
                 continue
-            centre, account, ttype = _centre_for(ev)
+            centre, account, ttype = centre_for(ev)
             a = max(ev.start, w.start)
             b = min(ev.end or w.end, w.end)
             out.append(PaidLine(ev, centre, account, ttype, a, b, (1, 1)))
@@ -375,7 +164,8 @@ class LedgerBuilder:
             and pl.ev.freq not in ("One-off",)
             and (pl.b - pl.a).days >= 120
             and pl.ev.ref
-            and (pl.ev.uplift_p or pl.ev.cost_p or 0) * float(_weekly_units(pl.ev) or 0) >= 15_000
+            and not pl.ev.hide_cost
+            and (pl.ev.uplift_p or pl.ev.cost_p or 0) * float(weekly_units(pl.ev) or 0) >= 15_000
         ]
         r.shuffle(candidates)
         n = max(3, round(len(lines) * 0.003))
@@ -443,7 +233,7 @@ class LedgerBuilder:
         price = pl.new_price if e >= self.upl else pl.old_price  # the rate in force at the period end
         if ev.freq == "One-off":
             return "1.00", "One-off", money(price)
-        per_day = _PER_DAY.get(ev.freq or "")
+        per_day = PER_DAY.get(ev.freq or "")
         if per_day is not None:
             n, d = per_day[0] * days * 100, per_day[1]
         else:
@@ -460,7 +250,7 @@ class LedgerBuilder:
         cs, ce = cycle
         salt = self.salt
         when = (cs + timedelta(days=int(_u(salt, ci, 1) * 3))) if dp else (ce + timedelta(days=self.run_lag))
-        when = _weekday(when)
+        when = weekday(when)
         desc = "Direct payment" if dp else f"Schedule payment {cs.day:02d}/{cs.month:02d}/{cs.year}"
         for pl in (self.by_dp_cycle if dp else self.by_cycle)[ci]:
             if pl.factor[0] == 0:
@@ -470,7 +260,7 @@ class LedgerBuilder:
                 if not (cs <= ev.start <= ce):
                     continue
                 s = e = ev.start
-                post = when if dp else _weekday(ev.start + timedelta(days=3 + int(_u(salt, ev.eid, 2) * 27)))
+                post = when if dp else weekday(ev.start + timedelta(days=3 + int(_u(salt, ev.eid, 2) * 27)))
             else:
                 s, e = max(cs, pl.a), min(ce, pl.b)
                 if s > e:
@@ -505,7 +295,7 @@ class LedgerBuilder:
     def contributions(self, ci: int, cycle: tuple[date, date]) -> Iterator[Posting]:
         """Client contributions for joint and full-cost clients, per person per cycle (in arrears)."""
         cs, ce = cycle
-        post = _weekday(ce + timedelta(days=self.run_lag + 3))
+        post = weekday(ce + timedelta(days=self.run_lag + 3))
         per_person: dict[int, list[PaidLine]] = {}
         for pl in self.lts_by_cycle[ci]:
             per_person.setdefault(pl.ev.person.pid, []).append(pl)
@@ -625,10 +415,10 @@ class LedgerBuilder:
             if annual == 0:
                 continue
             quarterly = ttype in ("grant_paid", "joint_arrangement_income", "inter_authority_income", "grant_received")
-            months = [_month_start(fs, i) for i in (range(0, 12, 3) if quarterly else range(12))]
+            months = [month_start(fs, i) for i in (range(0, 12, 3) if quarterly else range(12))]
             share = _split(annual, len(months), r)
             for m, amt in zip(months, share, strict=True):
-                post = _weekday(m + timedelta(days=r.randrange(8, 24)))
+                post = weekday(m + timedelta(days=r.randrange(8, 24)))
                 vat = round(amt * 0.2) if (account == "5430" and amt > 0 and r.random() < 0.5) else None
                 out.append(
                     Posting(post, period_of(post), centre, account, ttype, amt, description=desc, source=src, vat_p=vat)
@@ -674,13 +464,13 @@ class LedgerBuilder:
         fake = self._fake_payments()
         top_ups = self._top_up_people()
         runs = sorted(
-            [(_weekday(ce + timedelta(days=self.run_lag)), 0, i) for i, (cs, ce) in enumerate(self.cycles)]
+            [(weekday(ce + timedelta(days=self.run_lag)), 0, i) for i, (cs, ce) in enumerate(self.cycles)]
             + [(cs, 1, i) for i, (cs, ce) in enumerate(self.dp_cycles)]
         )
         for (fy, fs, fe), iso in zip(w.financial_years(), iso_dates, strict=True):
             fin_path = out_dir / f"finance_{self.la}_{fy}.csv"
             ctl_path = out_dir / f"finance_control_{self.la}_{fy}.csv"
-            writer = _LedgerWriter(fin_path, self.la, fy, iso, self.rng)
+            writer = LedgerWriter(fin_path, self.la, fy, iso, self.rng)
             pending = [p for p in carry if p.posting_date <= fe]
             carry = [p for p in carry if p.posting_date > fe]
             pending += self.gl_postings(fy, fs, fe, totals[fy]) + [p for p in fake if fs <= p.posting_date <= fe]
@@ -694,7 +484,7 @@ class LedgerBuilder:
                 batch = list(self.cycle_postings(i, (cs, ce), kind == 1))
                 if kind == 0:
                     batch += self.contributions(i, (cs, ce))
-                    post = _weekday(ce + timedelta(days=self.run_lag))
+                    post = weekday(ce + timedelta(days=self.run_lag))
                     for local_id, weekly_p in top_ups:
                         amt = weekly_p * ((ce - cs).days + 1) // 7
                         batch.append(
@@ -785,7 +575,7 @@ class LedgerBuilder:
         x = r.random()
         if x < 0.003:
             dup = replace(p, description=p.description + " (duplicate)", txn_id=self._next_id(fy))
-            rev_date = _weekday(p.posting_date + timedelta(days=r.randrange(7, 31)))
+            rev_date = weekday(p.posting_date + timedelta(days=r.randrange(7, 31)))
             rev = replace(
                 p,
                 posting_date=rev_date,
@@ -802,7 +592,7 @@ class LedgerBuilder:
         if x < 0.005:
             # the invoice was over-billed; a credit note follows (the net is the right amount)
             extra = r.randrange(2_000, 20_000)
-            cn_date = _weekday(p.posting_date + timedelta(days=r.randrange(10, 35)))
+            cn_date = weekday(p.posting_date + timedelta(days=r.randrange(10, 35)))
             over = replace(
                 p,
                 amount_p=extra,
@@ -844,7 +634,7 @@ class LedgerBuilder:
             for k in range(r.randrange(1, 4)):
                 cs = start + timedelta(days=28 * k)
                 ce = cs + timedelta(days=27)
-                post = _weekday(ce + timedelta(days=self.run_lag))
+                post = weekday(ce + timedelta(days=self.run_lag))
                 out.append(
                     Posting(
                         post,
@@ -873,99 +663,6 @@ class LedgerBuilder:
         return [(lid, r.randrange(3_000, 20_000)) for lid in seen.values() if r.random() < 0.05]
 
 
-class _LedgerWriter:
-    """Writes ledger rows and accumulates the control totals per period."""
-
-    def __init__(self, path: Path, la: str, fy: str, iso: bool, rng: random.Random) -> None:
-        self.la, self.fy, self.iso, self.rng = la, fy, iso, rng
-        self._fh = path.open("w", encoding="utf-8", newline="")
-        self._w = csv.writer(self._fh, lineterminator="\r\n")
-        self._w.writerow(FINANCE_COLUMNS)
-        self.per_period: dict[int, list[int]] = {}
-        self._seq = 0
-        self._dates: dict[date, str] = {}
-
-    def _d(self, x: date | None) -> str:
-        if x is None:
-            return ""
-        s = self._dates.get(x)
-        if s is None:
-            s = x.isoformat() if self.iso else f"{x.day:02d}/{x.month:02d}/{x.year}"
-            self._dates[x] = s
-        return s
-
-    def write(self, p: Posting, new_id: str) -> None:
-        if p.txn_id is None:
-            p.txn_id = new_id
-        nhs_no = p.nhs if (p.nhs and self.rng.random() < 0.7) else ""
-        prov = p.provider
-        vat = money(p.vat_p) if p.vat_p is not None else ("0.00" if p.source == "ContrOCC" else "")
-        self._fh.write(
-            ",".join(
-                (
-                    p.txn_id,
-                    self.la,
-                    self._d(p.posting_date),
-                    self.fy,
-                    str(p.period),
-                    p.centre,
-                    _Q[p.centre],
-                    p.account,
-                    _Q[p.account],
-                    _q(p.description),
-                    p.local_id or "",
-                    nhs_no,
-                    p.service_ref or "",
-                    self._d(p.sp_start),
-                    self._d(p.sp_end),
-                    prov[0] if prov else "",
-                    _q(prov[1]) if prov else "",
-                    (prov[2] or "") if prov else "",
-                    p.ttype,
-                    p.underlying or "",
-                    p.reverses or "",
-                    p.quantity or "",
-                    p.unit_type or "",
-                    p.unit_rate or "",
-                    money(p.amount_p),
-                    vat,
-                    p.source,
-                )
-            )
-            + "\r\n"
-        )
-        acc = self.per_period.setdefault(p.period, [0, 0])
-        acc[0] += 1
-        acc[1] += p.amount_p
-
-    def flush_until(self, pending: list[Posting], until: date) -> list[Posting]:
-        """Write pending postings dated on/before ``until`` (ids assigned as written)."""
-        keep = []
-        for p in pending:
-            if p.posting_date <= until:
-                self._seq += 1
-                self.write(p, p.txn_id or f"{self.fy[2:4]}{self.fy[5:7]}-G{self._seq:06d}")
-            else:
-                keep.append(p)
-        return keep
-
-    def close(self, ctl_path: Path) -> None:
-        self._fh.close()
-        with ctl_path.open("w", encoding="utf-8", newline="") as fh:
-            wr = csv.writer(fh, lineterminator="\r\n")
-            wr.writerow(CONTROL_COLUMNS)
-            for period in sorted(self.per_period):
-                n, total = self.per_period[period]
-                wr.writerow((self.la, self.fy, period, n, money(total)))
-
-
-def _q(text: str) -> str:
-    """CSV-quote a free-text field when it needs it."""
-    return '"' + text.replace('"', '""') + '"' if ("," in text or '"' in text) else text
-
-
-_Q: dict[str, str] = {**{k: _q(v) for k, v in COST_CENTRES.items()}, **{k: _q(v) for k, v in ACCOUNTS.items()}}
-
 _MASK = (1 << 64) - 1
 
 
@@ -980,17 +677,6 @@ def _u(*keys: int) -> float:
     return (x >> 11) / float(1 << 53)
 
 
-def _weekday(d: date) -> date:
-    """Move a Saturday/Sunday posting to the next Monday."""
-    wd = d.weekday()
-    return d + timedelta(days=7 - wd) if wd >= 5 else d
-
-
-def _month_start(fy_start: date, i: int) -> date:
-    m = fy_start.month - 1 + i
-    return date(fy_start.year + m // 12, m % 12 + 1, 1)
-
-
 def _split(total: int, n: int, rng: random.Random) -> list[int]:
     """``total`` pence in ``n`` roughly equal parts that add up exactly."""
     weights = [rng.uniform(0.9, 1.1) for _ in range(n)]
@@ -998,12 +684,3 @@ def _split(total: int, n: int, rng: random.Random) -> list[int]:
     parts = [int(total * wgt / s) for wgt in weights]
     parts[-1] += total - sum(parts)
     return parts
-
-
-def write_mismatches(path: Path, rows: list[tuple[str, str, str, str]], append: bool) -> None:
-    new = not append or not path.exists()
-    with path.open("a" if append else "w", encoding="utf-8", newline="") as fh:
-        wr = csv.writer(fh, lineterminator="\n")
-        if new:
-            wr.writerow(MISMATCH_COLUMNS)
-        wr.writerows(rows)

@@ -25,7 +25,8 @@ from . import costs
 from .config import SCALES, LASpec, Window, la_specs
 from .faults import FileFaults, Manifest
 from .files import CANONICAL, plan_files, write_cld_file
-from .finance import LedgerBuilder, write_mismatches
+from .finance import LedgerBuilder
+from .ledger_writer import write_mismatches
 from .population import POPULATION_HEADER, population_rows
 from .simulate import simulate_la
 from .versions import apply_versions, event_sort_key
@@ -163,7 +164,7 @@ def _generate_la(
         if hook is not None and manifest is not None:
             hook.finish(manifest, n + 1, f.truncate_last)
         if manifest is not None and f.suffix == "_resend":
-            manifest.write(f.name, None, "event_outcome", "missing_required_column")
+            manifest.write(f.name, None, "event_outcome", "missing_column")
         result.files.append(path)
         result.event_rows += n
         say(f"  {path.name}: {n:,} rows")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from . import costs
-from .careers import _assessment, _line, _request
+from .builders import make_assessment, make_line, make_request
 from .model import Event, Person
 from .people import LAContext, pick
 
@@ -131,11 +131,11 @@ def _route(ctx: LAContext, kind: str) -> str:
 def _signpost(ctx: LAContext, person: Person, start: date) -> None:
     r = ctx.rng
     end = _req_end(ctx, start)
-    req = _request(ctx, person, start, end, "NFA_INFO", _route(ctx, "signpost"))
+    req = make_request(ctx, person, start, end, "NFA_INFO", _route(ctx, "signpost"))
     if r.random() < 0.08:
         # Three Conversations: some councils also send the first conversation as an assessment
         req.description = "Conversation 1: listen and connect"
-        a = _assessment(ctx, person, end, end, "SHORT", "NFA_INFO", None)
+        a = make_assessment(ctx, person, end, end, "SHORT", "NFA_INFO", None)
         a.description = "Conversation 1 held - information and advice given"
 
 
@@ -155,14 +155,14 @@ def _no_services(ctx: LAContext, person: Person, start: date) -> None:
     end = _req_end(ctx, start)
     last = end
     if r.random() < 0.35:
-        _request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "no_services"))
+        make_request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "no_services"))
         a_s = end + timedelta(days=r.randrange(1, 21))
         a_e = a_s + timedelta(days=pick(r, {0: 50, 2: 20, 7: 20, 14: 10}))
         kind = "LONG" if r.random() < 0.6 else "SHORT"
-        _assessment(ctx, person, a_s, a_e, kind, outcome, "N" if kind == "LONG" else None)
+        make_assessment(ctx, person, a_s, a_e, kind, outcome, "N" if kind == "LONG" else None)
         last = a_e
     else:
-        _request(ctx, person, start, end, outcome, _route(ctx, "no_services"))
+        make_request(ctx, person, start, end, outcome, _route(ctx, "no_services"))
     if outcome == "NFA_DECEASED":
         _die(ctx, person, last + timedelta(days=r.randrange(0, 4)))
 
@@ -176,15 +176,15 @@ def _low_level_service(ctx: LAContext, person: Person, start: date) -> Event:
     r = ctx.rng
     x = r.random()
     if x < 0.6:
-        ev = _line(ctx, person, "ST_LOW", "EQUIPMENT", "COMM", start, start, costs.equipment(r), "equipment")
+        ev = make_line(ctx, person, "ST_LOW", "EQUIPMENT", "COMM", start, start, costs.equipment(r), "equipment")
         ev.outcome = "ENDED_PLANNED"
         return ev
     if x < 0.9:
         end = None if r.random() < 0.55 else start + timedelta(days=r.randrange(60, 540))
-        ev = _line(ctx, person, "ST_LOW", "OTHER_ST", "COMM", start, end, costs.telecare(r), "equipment")
+        ev = make_line(ctx, person, "ST_LOW", "OTHER_ST", "COMM", start, end, costs.telecare(r), "equipment")
     else:
         end = start + timedelta(days=r.randrange(30, 200))
-        ev = _line(ctx, person, "ST_LOW", "MEALS", "COMM", start, end, costs.meals(r), "meals")
+        ev = make_line(ctx, person, "ST_LOW", "MEALS", "COMM", start, end, costs.meals(r), "meals")
     ev.outcome = pick(r, {"ENDED_PLANNED": 70, "NFA_ENDED_OTHER": 20, "NFA_DECLINED": 10})
     return ev
 
@@ -192,22 +192,22 @@ def _low_level_service(ctx: LAContext, person: Person, start: date) -> Event:
 def _low_level(ctx: LAContext, person: Person, start: date) -> None:
     r = ctx.rng
     end = _req_end(ctx, start)
-    _request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "low_level"))
+    make_request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "low_level"))
     a_s = end + timedelta(days=r.randrange(1, 22))
     a_e = a_s + timedelta(days=pick(r, {0: 40, 1: 15, 3: 15, 7: 20, 10: 10}))
-    _assessment(ctx, person, a_s, a_e, "SHORT", "TO_SUPPORT", None)
+    make_assessment(ctx, person, a_s, a_e, "SHORT", "TO_SUPPORT", None)
     _low_level_service(ctx, person, a_e + timedelta(days=r.randrange(0, 4)))
 
 
 def _stmax(ctx: LAContext, person: Person, start: date) -> None:
     r = ctx.rng
     end = _req_end(ctx, start)
-    _request(ctx, person, start, end, "TO_STMAX", _route(ctx, "stmax"))
+    make_request(ctx, person, start, end, "TO_STMAX", _route(ctx, "stmax"))
     s = end + timedelta(days=r.randrange(0, 6))
     e = s + timedelta(days=int(r.triangular(10, 42, 30)))
     if r.random() < 0.3:
-        _assessment(ctx, person, s, s + timedelta(days=r.randrange(0, 3)), "SHORT", "TO_STMAX", None)
-    st = _line(
+        make_assessment(ctx, person, s, s + timedelta(days=r.randrange(0, 3)), "SHORT", "TO_STMAX", None)
+    st = make_line(
         ctx,
         person,
         "ST_MAX",
@@ -244,21 +244,21 @@ def _other(ctx: LAContext, person: Person, start: date) -> None:
     end = _req_end(ctx, start)
     x = r.random()
     if x < 0.4:
-        _request(ctx, person, start, end, "NFA_NHS", _route(ctx, "other"))
+        make_request(ctx, person, start, end, "NFA_NHS", _route(ctx, "other"))
     elif x < 0.55:
-        _request(ctx, person, start, end, "TO_EOL", "HOSP_DISCHARGE" if r.random() < 0.5 else "COMMUNITY")
+        make_request(ctx, person, start, end, "TO_EOL", "HOSP_DISCHARGE" if r.random() < 0.5 else "COMMUNITY")
     elif x < 0.9:
-        _request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "other"))
+        make_request(ctx, person, start, end, "TO_ASSESS", _route(ctx, "other"))
         a_s = end + timedelta(days=r.randrange(1, 15))
         a_e = a_s + timedelta(days=r.randrange(0, 6))
-        _assessment(ctx, person, a_s, a_e, "SHORT", "TO_SUPPORT", None)
+        make_assessment(ctx, person, a_s, a_e, "SHORT", "TO_SUPPORT", None)
         s = a_e + timedelta(days=r.randrange(0, 4))
         comp = pick(r, {"ST_RESIDENTIAL": 70, "ST_NURSING": 10, "OTHER_ST": 20})
         cost = (
             costs.short_term_care_home_weekly(r, comp == "ST_NURSING") if comp != "OTHER_ST" else costs.home_care(r, 70)
         )
         kind = "care_home" if comp == "ST_RESIDENTIAL" else ("nursing_home" if comp == "ST_NURSING" else "home_care")
-        ev = _line(
+        ev = make_line(
             ctx,
             person,
             "ST_OTHER",
@@ -272,7 +272,7 @@ def _other(ctx: LAContext, person: Person, start: date) -> None:
         ev.outcome = pick(r, {"ENDED_PLANNED": 80, "NFA_ENDED_OTHER": 15, "HOSPITAL": 5})
         person.funding.set_from(date(1900, 1, 1), pick(r, {"FULL_SC": 60, "JOINT": 35, "FULL_COST": 5}))
     else:
-        _request(ctx, person, start, end, "HOSPITAL", "COMMUNITY")
+        make_request(ctx, person, start, end, "HOSPITAL", "COMMUNITY")
 
 
 # ---- carers -----------------------------------------------------------------------------------
@@ -304,13 +304,13 @@ def _carer_journey(ctx: LAContext, carer: Person, start: date) -> None:
     w = ctx.window
     end = _req_end(ctx, start)
     if r.random() < 0.2:
-        _request(ctx, carer, start, end, "NFA_INFO", "COMMUNITY")
+        make_request(ctx, carer, start, end, "NFA_INFO", "COMMUNITY")
         return
-    _request(ctx, carer, start, end, "TO_ASSESS", "COMMUNITY")
+    make_request(ctx, carer, start, end, "TO_ASSESS", "COMMUNITY")
     a_s = end + timedelta(days=r.randrange(1, 26))
     a_e = a_s + timedelta(days=pick(r, {0: 40, 3: 20, 7: 25, 14: 15}))
     outcome = pick(r, {"TO_SUPPORT": 55, "NFA_INFO": 30, "NFA_DECLINED": 15})
-    a = _assessment(ctx, carer, a_s, a_e, "LONG", outcome, "Y" if outcome == "TO_SUPPORT" else "N")
+    a = make_assessment(ctx, carer, a_s, a_e, "LONG", outcome, "Y" if outcome == "TO_SUPPORT" else "N")
     a.carer_involved = None
     if outcome != "TO_SUPPORT":
         return
@@ -319,18 +319,18 @@ def _carer_journey(ctx: LAContext, carer: Person, start: date) -> None:
     if x < 0.6:
         cost = costs.carer_direct_payment(r)
         e = s if cost[0] == "One-off" else (None if r.random() < 0.5 else s + timedelta(days=r.randrange(90, 400)))
-        ln = _line(ctx, carer, "CARER_DIRECT", "DIRECT_PAYMENT", "DP", s, e, cost, None)
+        ln = make_line(ctx, carer, "CARER_DIRECT", "DIRECT_PAYMENT", "DP", s, e, cost, None)
     elif x < 0.7:
         e = s + timedelta(days=r.randrange(60, 365))
-        ln = _line(
+        ln = make_line(
             ctx, carer, "CARER_DIRECT", "CARER_OTHER", "COMM", s, e, ("Weekly", r.randrange(2500, 6000), None), "carers"
         )
     elif x < 0.9:
         e = s + timedelta(days=r.randrange(6, 21))
-        ln = _line(ctx, carer, "CARER_VIA_CARED", "CARER_RESPITE", "MPB", s, e, costs.carer_respite(r), "care_home")
+        ln = make_line(ctx, carer, "CARER_VIA_CARED", "CARER_RESPITE", "MPB", s, e, costs.carer_respite(r), "care_home")
     else:
         e = s + timedelta(days=r.randrange(90, 365))
-        ln = _line(ctx, carer, "CARER_DIRECT", "CARER_SITTING", "COMM", s, e, costs.carer_sitting(r), "carers")
+        ln = make_line(ctx, carer, "CARER_DIRECT", "CARER_SITTING", "COMM", s, e, costs.carer_sitting(r), "carers")
     ln.outcome = "ENDED_PLANNED"
     # yearly review of ongoing carers' support
     if ln.end is None or (ln.end - ln.start).days > 200:
@@ -370,7 +370,9 @@ def generate_known_by_association(ctx: LAContext) -> int:
         carer.linked = (line.person.local_id,)
         carer.carer_adults = 1
         carer.carer_hours = None if r.random() < 0.5 else pick(r, {"H20_34": 30, "H35_49": 30, "H50P": 40})
-        kba = ctx.event(carer, "KBA", line.start, None)
+        # known to the council from when the line started (or when the carer came of age)
+        adult = carer.dob + timedelta(days=round(18 * 365.25) + 1)
+        kba = ctx.event(carer, "KBA", max(line.start, adult), None)
         kba.linked_line = line
         n += 1
     return n

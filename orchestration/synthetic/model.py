@@ -39,6 +39,16 @@ class Timeline(Generic[T]):
 
 
 @dataclass(slots=True)
+class Spell:
+    """One setting in a long-term support career (``careers.py``)."""
+
+    setting: str  # COM RES NUR
+    start: date
+    end: date | None  # None: still going at the end of the window
+    reason: str | None  # death, end, move (to the next spell)
+
+
+@dataclass(slots=True)
 class Provider:
     provider_id: str
     name: str

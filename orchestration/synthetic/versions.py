@@ -85,8 +85,13 @@ def apply_versions(data: LAData, files: list[CldFile], rng: random.Random) -> di
             p.dod_known = min(p.dod_known, k_final)
     for ev in data.events:
         p = ev.person
-        if p.dod is not None and ev.end == p.dod and p.dod_known is not None and ev.etype == "SRV":
+        if p.dod is None or p.dod_known is None or ev.end is None:
+            continue
+        if ev.end == p.dod and ev.etype == "SRV":
             ev.end_known = p.dod_known
+        elif ev.end_known is not None and ev.end_known > p.dod_known:
+            # once a death is recorded every earlier end is too (a file never shows a dead person's line open)
+            ev.end_known = max(ev.end, p.dod_known)
     return counts
 
 
