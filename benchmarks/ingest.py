@@ -32,8 +32,13 @@ import duckdb, glob, sys
 con = duckdb.connect()
 total = 0
 for f in sorted(glob.glob(sys.argv[1] + "/cld_*.csv")):
-    # all_varchar: no type sniffing, so no day/month guessing; the fairest plain read of the bytes
-    total += con.execute("select count(*) from read_csv(?, header=true, all_varchar=true)", [f]).fetchone()[0]
+    # all_varchar: no type sniffing, so no day/month guessing; the fairest plain read of the bytes.
+    # DuckDB reads UTF-8 by default; the generator's Windows-1252 file needs latin-1 (close enough to count rows).
+    try:
+        total += con.execute("select count(*) from read_csv(?, header=true, all_varchar=true)", [f]).fetchone()[0]
+    except duckdb.InvalidInputException:
+        total += con.execute(
+            "select count(*) from read_csv(?, header=true, all_varchar=true, encoding='latin-1')", [f]).fetchone()[0]
 print(total)
 """
 

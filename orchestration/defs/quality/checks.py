@@ -39,32 +39,29 @@ def _result(outcome: SuiteResult, severity: dg.AssetCheckSeverity) -> dg.AssetCh
     )
 
 
-def build_suite_checks(name: str) -> list[dg.AssetChecksDefinition]:
+# (expectation severity, check name suffix, blocking, Dagster severity)
+CHECK_KINDS = (
+    ("error", "blocking", True, dg.AssetCheckSeverity.ERROR),
+    ("warn", "plausibility", False, dg.AssetCheckSeverity.WARN),
+)
+
+
+def build_suite_check(name: str, severity: str, suffix: str, blocking: bool, level: dg.AssetCheckSeverity):
+    """One asset check running the suite's expectations of one severity on its table."""
     suite = load_suite(name)
-    key = dg.AssetKey(suite["table"].split("."))
 
     @dg.asset_check(
-        asset=key,
-        name=f"ge_{name}_blocking",
-        blocking=True,
+        asset=dg.AssetKey(suite["table"].split(".")),
+        name=f"ge_{name}_{suffix}",
+        blocking=blocking,
         pool=DUCKDB_POOL,
-        description=f"GE suite {name}: error-severity expectations (blocking).",
+        description=f"GE suite {name}: {severity}-severity expectations" + (" (blocking)." if blocking else "."),
     )
-    def blocking_check() -> dg.AssetCheckResult:
-        return _result(validate_frame(read_table(suite["table"]), suite, "error"), dg.AssetCheckSeverity.ERROR)
+    def check() -> dg.AssetCheckResult:
+        return _result(validate_frame(read_table(suite["table"]), suite, severity), level)
 
-    @dg.asset_check(
-        asset=key,
-        name=f"ge_{name}_plausibility",
-        blocking=False,
-        pool=DUCKDB_POOL,
-        description=f"GE suite {name}: warn-severity expectations (plausibility).",
-    )
-    def warning_check() -> dg.AssetCheckResult:
-        return _result(validate_frame(read_table(suite["table"]), suite, "warn"), dg.AssetCheckSeverity.WARN)
-
-    return [blocking_check, warning_check]
+    return check
 
 
 def all_suite_checks() -> list[dg.AssetChecksDefinition]:
-    return [check for name in suite_names() for check in build_suite_checks(name)]
+    return [build_suite_check(name, *kind) for name in suite_names() for kind in CHECK_KINDS]

@@ -48,25 +48,26 @@ def _build_args() -> list[str]:
     return ["build", "--vars", json.dumps(load_settings().dbt_vars())]
 
 
-@dbt_assets(
-    manifest=MANIFEST_PATH,
-    select="tag:layer_seeds tag:layer_staging tag:layer_intermediate",
-    name="dbt_transform",
-    dagster_dbt_translator=LayerTranslator(),
-    pool=DUCKDB_POOL,
-)
-def dbt_transform(context: AssetExecutionContext, dbt: DbtCliResource):
-    """Seeds, staging and intermediate models (with their dbt tests and unit tests)."""
-    yield from dbt.cli(_build_args(), context=context).stream()
+def layer_assets(name: str, select: str, description: str) -> dg.AssetsDefinition:
+    """One @dbt_assets for a set of layers; `dbt build` runs their tests and unit tests too."""
+
+    @dbt_assets(
+        manifest=MANIFEST_PATH,
+        select=select,
+        name=name,
+        dagster_dbt_translator=LayerTranslator(),
+        pool=DUCKDB_POOL,
+    )
+    def layer(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(_build_args(), context=context).stream()
+
+    layer.__doc__ = description
+    return layer
 
 
-@dbt_assets(
-    manifest=MANIFEST_PATH,
-    select="tag:layer_marts",
-    name="dbt_marts",
-    dagster_dbt_translator=LayerTranslator(),
-    pool=DUCKDB_POOL,
+dbt_transform = layer_assets(
+    "dbt_transform",
+    "tag:layer_seeds tag:layer_staging tag:layer_intermediate",
+    "Seeds, staging and intermediate models (with their dbt tests and unit tests).",
 )
-def dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
-    """The published marts (with their dbt tests)."""
-    yield from dbt.cli(_build_args(), context=context).stream()
+dbt_marts = layer_assets("dbt_marts", "tag:layer_marts", "The published marts (with their dbt tests).")
