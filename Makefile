@@ -46,7 +46,8 @@ docs: install
 lint: install
 	$(VENV)/bin/ruff check orchestration tests benchmarks
 	$(VENV)/bin/ruff format --check orchestration tests benchmarks
-	cd dbt_project && ASCW_DUCKDB_PATH=$(WAREHOUSE)/lint.duckdb ../$(VENV)/bin/sqlfluff lint ../models
+	@mkdir -p dbt_project/target
+	cd dbt_project && ASCW_DUCKDB_PATH=$(CURDIR)/dbt_project/target/lint.duckdb ../$(VENV)/bin/sqlfluff lint ../models
 
 ## clean: remove generated data, the warehouse and dbt build output (keeps the venv)
 clean:

@@ -100,7 +100,9 @@ def test_rebuild_is_idempotent(demo_build, demo_extracts: Path) -> None:
     assert query(warehouse, "select count(*), sum(quarter_cost) from marts.fct_service_costs") == before
     assert (
         query(warehouse, "select count(*) from raw.cld_events")[0][0]
-        == query(warehouse, "select sum(rows_loaded) from audit.loads where status = 'loaded' and dataset = 'cld'")[0][0]
+        == query(warehouse, "select sum(rows_loaded) from audit.loads where status = 'loaded' and dataset = 'cld'")[0][
+            0
+        ]
     )
 
 

@@ -19,13 +19,13 @@ from typing import Any
 import duckdb
 import psycopg
 import pytest
-from cld_builder import row, write_cld
-from postgres_server import PostgresServer
 
+from cld_builder import row, write_cld
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
 from orchestration.defs.transform.project import run_dbt
 from orchestration.settings import Settings, load_settings
+from postgres_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
 
