@@ -158,9 +158,11 @@ def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str) 
 
 
 def parse_dbt_project(settings: Settings) -> None:
-    """dagster-dbt needs a prebuilt manifest before the definitions import."""
-    from orchestration.defs.transform.project import run_dbt, vars_argument
+    """dagster-dbt needs a prebuilt manifest before the definitions import; parse when it is stale."""
+    from orchestration.defs.transform.project import MANIFEST_PATH, manifest_is_fresh, run_dbt, vars_argument
 
+    if manifest_is_fresh(MANIFEST_PATH):
+        return
     result = run_dbt(["--quiet", "parse", *vars_argument(settings)], settings)
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")

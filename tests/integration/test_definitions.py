@@ -113,3 +113,20 @@ def test_coded_field_lists_agree_between_python_dbt_and_seeds() -> None:
     assert coded == list(CODED_FIELDS)
     with open("seeds/code_lists/unseeded_code_fields.csv") as handle:
         assert unseeded == [r["field"] for r in csv.DictReader(handle)]
+
+
+def test_manifest_goes_stale_when_a_model_changes(dbt_manifest: Path, tmp_path: Path) -> None:
+    import os
+
+    from orchestration.defs.transform.project import manifest_is_fresh
+
+    assert manifest_is_fresh(dbt_manifest)
+    model = Path("models/marts/core/load_audit.sql")
+    later = dbt_manifest.stat().st_mtime + 10
+    original = model.stat()
+    os.utime(model, (later, later))
+    try:
+        assert not manifest_is_fresh(dbt_manifest)
+    finally:
+        os.utime(model, (original.st_atime, original.st_mtime))
+    assert not manifest_is_fresh(tmp_path / "missing.json")

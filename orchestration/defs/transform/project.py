@@ -18,6 +18,17 @@ from orchestration.settings import DBT_PROJECT_DIR, Settings
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
 
 
+def manifest_is_fresh(manifest: Path = MANIFEST_PATH) -> bool:
+    """True when the manifest is newer than every model, seed, macro and project file."""
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    sources = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in (DBT_PROJECT_DIR.parent / "models", DBT_PROJECT_DIR.parent / "seeds", DBT_PROJECT_DIR / "macros"):
+        sources.extend(p for p in folder.rglob("*") if p.is_file())
+    return all(p.stat().st_mtime <= built for p in sources)
+
+
 def dbt_executable() -> str:
     """dbt from this project's own environment (cron does not put the venv on PATH)."""
     candidate = Path(sys.executable).parent / "dbt"
