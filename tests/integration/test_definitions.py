@@ -19,6 +19,7 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_cld__person_deaths",
     "intermediate/int_cld__person_identity",
     "intermediate/int_cld__quarter_selection",
+    "intermediate/int_cld__resubmission_drops",
     "intermediate/int_cld__service_costs",
     "marts/dim_person",
     "marts/fct_events",

@@ -91,6 +91,11 @@ def test_row_with_two_bad_dates_counts_once(tmp_path: Path) -> None:
         ({"nhs_number": "99900"}, "nhs_number", "nhs_number_format"),
         ({"postcode": "NOWHERE"}, "postcode", "postcode_invalid"),
         ({"no_of_adults_being_cared_for": "two"}, "no_of_adults_being_cared_for", "number_unparseable"),
+        (
+            {"service": True, "cost_frequency_unit_type": "Weekly", "unit_cost": "50", "planned_units_per_week": "3"},
+            "planned_units_per_week",
+            "planned_units_ignored",
+        ),
     ],
 )
 def test_each_field_rule_flags_the_row_and_still_loads_it(
@@ -291,3 +296,13 @@ def test_per_la_settings_narrow_date_formats_and_pin_encoding(tmp_path: Path) ->
         assert con.execute("select encoding from audit.loads").fetchone() == ("cp1252",)
         # UTF-8 bytes read as the pinned Windows-1252: the text shows it, nothing is guessed.
         assert con.execute("select event_description from raw.cld_events").fetchone() == ("CafÃ© Â£5",)
+
+
+def test_planned_units_that_agree_with_the_frequency_are_not_flagged(tmp_path: Path) -> None:
+    rows = [
+        row(service=True, cost_frequency_unit_type="Weekly", unit_cost="50", planned_units_per_week="1"),
+        row(service=True, cost_frequency_unit_type="Monthly", unit_cost="50", planned_units_per_week="0.23"),
+        row(service=True, cost_frequency_unit_type="Hourly", unit_cost="20", planned_units_per_week="7"),
+    ]
+    _, con = load_rows(tmp_path, rows)
+    assert not {i for i in issues(con) if i[2] == "planned_units_ignored"}

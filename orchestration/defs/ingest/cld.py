@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,15 @@ RAW_CLD_SCHEMA: tuple[tuple[str, str], ...] = (
 )
 
 PER_SESSION_FREQUENCIES = {"Hourly", "Daily", "Per session"}
+# Units per week implied by the frequencies that do not use planned units (processing_rules.md §7).
+IMPLIED_UNITS_PER_WEEK = {
+    "Weekly": Decimal(1),
+    "Fortnightly": Decimal(1) / 2,
+    "4-weekly": Decimal(1) / 4,
+    "Monthly": Decimal(12) / 52,
+    "Quarterly": Decimal(4) / 52,
+    "Annually": Decimal(1) / 52,
+}
 COST_COMPONENTS = {"Short term residential care", "Short term nursing care", "Unpaid carer respite"}
 
 
@@ -326,6 +336,24 @@ def validate_chunk(frame: pd.DataFrame, ctx: ChunkContext) -> ChunkResult:
     conditions = _conditions(clean, age_at_end, dod.notna())
     for name, mandatory in conditions.items():
         _issue(out, rows, mandatory & frame[name].isna(), name, "mandatory_missing", frame[name])
+
+    # 7b. The frequency is trusted over planned units when they disagree (processing_rules.md §7):
+    # e.g. Weekly with 3 planned units costs 1 unit a week; the mismatch is logged as a warning.
+    def disagrees(pair: tuple[str, str]) -> bool:
+        frequency_value, units = pair
+        implied = IMPLIED_UNITS_PER_WEEK.get(frequency_value)
+        return implied is not None and abs(abs(Decimal(units)) - implied) >= Decimal("0.005")
+
+    planned = numbers["planned_units_per_week"]
+    candidates = planned.notna() & clean["cost_frequency_unit_type"].isin(list(IMPLIED_UNITS_PER_WEEK))
+    mismatch = pd.Series(False, index=index)
+    if candidates.any():
+        pairs = pd.Series(
+            list(zip(clean["cost_frequency_unit_type"][candidates], planned[candidates], strict=True)),
+            index=planned[candidates].index,
+        )
+        mismatch.loc[candidates] = pairs.map(disagrees).astype(bool)
+    _issue(out, rows, mismatch, "planned_units_per_week", "planned_units_ignored", frame["planned_units_per_week"])
 
     # 8. Derived-period evidence: events ending per month and type (cld_extract.md §4.5).
     months = end.dt.strftime("%Y-%m")

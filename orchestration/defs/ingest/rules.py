@@ -60,6 +60,13 @@ RULES: dict[str, Rule] = {
         Rule("nhs_number_repeated_digit", "field", "warning", -6, "NHS number is one repeated digit"),
         Rule("nhs_number_test_range", "field", "warning", -6, "test NHS number (999 range) in production"),
         Rule("r1_value_in_r2_file", "field", "warning", -7, "a Release 1 value in a Release 2 file"),
+        Rule(
+            "planned_units_ignored",
+            "field",
+            "warning",
+            None,
+            "planned units disagree with the cost frequency; the frequency is used",
+        ),
         Rule("duplicate_row", "row", "info", None, "an exact copy of an earlier row in the same file"),
     )
 }
