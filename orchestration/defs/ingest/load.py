@@ -23,7 +23,7 @@ import pandas as pd
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA, ChunkContext, ChunkResult, validate_chunk
 from orchestration.defs.ingest.contract import CLD_COLUMNS, CODED_FIELDS, POPULATION_COLUMNS
 from orchestration.defs.ingest.hashing import Hasher
-from orchestration.defs.ingest.parsing import map_unique
+from orchestration.defs.ingest.parsing import normalise_text
 from orchestration.defs.ingest.reading import FileRefused, OpenedFile, Record, open_extract
 from orchestration.defs.ingest.recognise import Recognised, recognise
 from orchestration.defs.ingest.reference import code_lists, resolve_la_code, unseeded_fields
@@ -148,13 +148,10 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
-def _frame(records: list[Record], recognised: Recognised, names: Iterable[str], null_tokens: set[str]) -> pd.DataFrame:
+def _frame(
+    records: list[Record], recognised: Recognised, names: Iterable[str], null_tokens: tuple[str, ...]
+) -> pd.DataFrame:
     """Canonical text frame for well-formed records; values trimmed and null tokens nulled."""
-
-    def clean(value: str) -> str | None:
-        text = value.strip()
-        return None if not text or text.lower() in null_tokens else text
-
     columns = list(zip(*(r.values for r in records), strict=True)) if records else []
     data: dict[str, object] = {"row_number": [r.row_number for r in records]}
     for name in names:
@@ -162,7 +159,7 @@ def _frame(records: list[Record], recognised: Recognised, names: Iterable[str], 
         if position is None or not columns:
             data[name] = pd.Series([None] * len(records), dtype="object")
         else:
-            data[name] = map_unique(pd.Series(columns[position], dtype="object"), clean)
+            data[name] = normalise_text(pd.Series(columns[position], dtype="object"), null_tokens)
     return pd.DataFrame(data)
 
 
@@ -329,7 +326,6 @@ def _load_cld(
     guard = _LaGuard(source_file)
     totals = _Totals()
     names = [c.name for c in CLD_COLUMNS]
-    null_tokens = {t.lower() for t in settings.null_tokens}
     seen_rows: set[int] = set()
     hasher = Hasher(settings.hmac_key or b"")
     insert_columns = ", ".join(f'"{n}"' for n, _ in RAW_CLD_SCHEMA)
@@ -342,7 +338,7 @@ def _load_cld(
             _quarantine(con, load_id, source_file, rejected)
             totals.rows_rejected += len(rejected)
             continue
-        frame = _frame(good, recognised, names, null_tokens)
+        frame = _frame(good, recognised, names, settings.null_tokens)
         guard.check(frame["la_code"].dropna())
         la = settings.for_la(guard.ons)
         ctx = ChunkContext(
@@ -451,7 +447,7 @@ def _load_population(
         totals.rows_in += len(batch)
         good = [r for r in batch if r.values is not None]
         rejected = [_malformed(r) for r in batch if r.values is None]
-        frame = _frame(good, recognised, names, {t.lower() for t in settings.null_tokens})
+        frame = _frame(good, recognised, names, settings.null_tokens)
         bad = pd.Series(False, index=frame.index)
         for name, low, high in (("mid_year", 1900, 2100), ("age", 0, 90), ("population", 0, None)):
             numeric = pd.to_numeric(frame[name].where(frame[name].fillna("").str.fullmatch(r"\d+")), errors="coerce")

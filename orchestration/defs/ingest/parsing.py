@@ -53,11 +53,13 @@ def map_unique_fields(series: pd.Series, func: Callable[[Any], tuple[Any, ...]],
 
 def normalise_text(series: pd.Series, null_tokens: tuple[str, ...] = ("NULL",)) -> pd.Series:
     """Trim; blank, whitespace-only and the null tokens (any case) become real nulls."""
-    text = series.astype("object").where(series.notna(), None)
-    text = pd.Series([v.strip() if isinstance(v, str) else v for v in text], index=series.index, dtype="object")
     tokens = {t.lower() for t in null_tokens}
-    blank = text.map(lambda v: v is None or v == "" or (isinstance(v, str) and v.lower() in tokens))
-    return text.mask(blank, None)
+
+    def clean(value: str) -> str | None:
+        text = value.strip()
+        return None if not text or text.lower() in tokens else text
+
+    return map_unique(series.astype("object"), clean)
 
 
 def parse_date(value: str, formats: tuple[str, ...] = ("iso", "uk")) -> tuple[dt.date | None, str | None]:
