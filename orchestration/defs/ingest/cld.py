@@ -129,20 +129,23 @@ def _issue(out: ChunkResult, rows: pd.Series, mask: pd.Series, column: str, code
     """Record a field failure for each row in mask."""
     if not mask.any():
         return
-    spec = rule(code)
     out.failed[(column, code)] += int(mask.sum())
     for row_number, value in zip(rows[mask], values[mask], strict=True):
-        out.issues.append(
-            {
-                "row_number": int(row_number),
-                "column": column,
-                "rule": code,
-                "severity": spec.severity,
-                "chk": spec.chk,
-                "value": None if value is None or value is pd.NA else str(value),
-                "message": spec.description,
-            }
-        )
+        out.issues.append(issue_record(int(row_number), column, code, value))
+
+
+def issue_record(row_number: int, column: str, code: str, value: object = None) -> dict[str, object]:
+    """One quarantine.row_issues row for a rule, with its severity, chk and description."""
+    spec = rule(code)
+    return {
+        "row_number": row_number,
+        "column": column,
+        "rule": code,
+        "severity": spec.severity,
+        "chk": spec.chk,
+        "value": None if value is None or value is pd.NA else str(value),
+        "message": spec.description,
+    }
 
 
 def _conditions(clean: dict[str, pd.Series], age_at_end: pd.Series, dod_present: pd.Series) -> dict[str, pd.Series]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA, ChunkContext, ChunkResult, validate_chunk
+from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA, ChunkContext, ChunkResult, issue_record, validate_chunk
 from orchestration.defs.ingest.contract import CLD_COLUMNS, CODED_FIELDS, POPULATION_COLUMNS
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.parsing import normalise_text
@@ -179,33 +179,54 @@ class _Totals:
     stated: list[dt.date] = field(default_factory=list)
 
 
-def _quarantine(con: duckdb.DuckDBPyConnection, load_id: str, source_file: str, rows: list[dict[str, object]]) -> None:
+# Columns each quarantine table takes after (load_id, source_file), with the SQL type to cast to:
+# the frames hold Python objects (None and str, or None and int) that DuckDB must not guess.
+_QUARANTINE_COLUMNS = {
+    "rejected_rows": (
+        ("row_number", "INTEGER"),
+        ("column", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("value", "VARCHAR"),
+        ("message", "VARCHAR"),
+    ),
+    "row_issues": (
+        ("row_number", "INTEGER"),
+        ("column", "VARCHAR"),
+        ("rule", "VARCHAR"),
+        ("severity", "VARCHAR"),
+        ("chk", "INTEGER"),
+        ("value", "VARCHAR"),
+        ("message", "VARCHAR"),
+    ),
+}
+
+
+def _append_quarantine(
+    con: duckdb.DuckDBPyConnection, table: str, load_id: str, source_file: str, rows: list[dict[str, object]]
+) -> None:
+    """Insert rows (dicts keyed by the table's columns) into quarantine.<table> for one load."""
     if not rows:
         return
-    frame = pd.DataFrame(rows, columns=["row_number", "column", "rule", "value", "message"])
+    columns = _QUARANTINE_COLUMNS[table]
+    frame = pd.DataFrame(rows, columns=[name for name, _ in columns])
     frame.insert(0, "source_file", source_file)
     frame.insert(0, "load_id", load_id)
+    names = ", ".join(f'"{name}"' for name, _ in columns)
+    casts = ", ".join(f'CAST("{name}" AS {kind})' for name, kind in columns)
     con.register("_quarantine_frame", frame)
     con.execute(
-        'INSERT INTO quarantine.rejected_rows (load_id, source_file, row_number, "column", rule, value, message) '
-        'SELECT load_id, source_file, row_number, "column", rule, CAST(value AS VARCHAR), message '
-        "FROM _quarantine_frame"
+        f"INSERT INTO quarantine.{table} (load_id, source_file, {names}) "
+        f"SELECT load_id, source_file, {casts} FROM _quarantine_frame"
     )
     con.unregister("_quarantine_frame")
 
 
+def _quarantine(con: duckdb.DuckDBPyConnection, load_id: str, source_file: str, rows: list[dict[str, object]]) -> None:
+    _append_quarantine(con, "rejected_rows", load_id, source_file, rows)
+
+
 def _row_issues(con: duckdb.DuckDBPyConnection, load_id: str, source_file: str, rows: list[dict[str, object]]) -> None:
-    if not rows:
-        return
-    frame = pd.DataFrame(rows, columns=["row_number", "column", "rule", "severity", "chk", "value", "message"])
-    frame.insert(0, "source_file", source_file)
-    frame.insert(0, "load_id", load_id)
-    con.register("_issue_frame", frame)
-    con.execute(
-        'INSERT INTO quarantine.row_issues SELECT load_id, source_file, row_number, "column", rule, severity, '
-        "CAST(chk AS INTEGER), CAST(value AS VARCHAR), message FROM _issue_frame"
-    )
-    con.unregister("_issue_frame")
+    _append_quarantine(con, "row_issues", load_id, source_file, rows)
 
 
 def _malformed(record: Record) -> dict[str, object]:
@@ -357,18 +378,7 @@ def _load_cld(
         for record in good:
             key = hash(tuple(record.values or ()))
             if key in seen_rows:
-                spec = rule("duplicate_row")
-                result.issues.append(
-                    {
-                        "row_number": record.row_number,
-                        "column": "*",
-                        "rule": spec.code,
-                        "severity": spec.severity,
-                        "chk": None,
-                        "value": None,
-                        "message": spec.description,
-                    }
-                )
+                result.issues.append(issue_record(record.row_number, "*", "duplicate_row"))
             seen_rows.add(key)
         rejected.extend(result.rejected)
         rejected_rows = {int(r["row_number"]) for r in rejected}
