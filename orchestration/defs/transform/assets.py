@@ -4,7 +4,6 @@ Asset keys are `<schema>/<name>` (e.g. `marts/fct_events`), matching the tables 
 sources keep dagster-dbt's `<source>/<table>` keys, which are the ingest asset's keys.
 """
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,7 +12,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.ingest.assets import DUCKDB_POOL
-from orchestration.defs.transform.project import MANIFEST_PATH, dbt_executable
+from orchestration.defs.transform.project import MANIFEST_PATH, dbt_executable, vars_argument
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 LAYERS = ("seeds", "staging", "intermediate", "marts")
@@ -45,7 +44,7 @@ def dbt_resource() -> DbtCliResource:
 
 
 def _build_args() -> list[str]:
-    return ["build", "--vars", json.dumps(load_settings().dbt_vars())]
+    return ["build", *vars_argument(load_settings())]
 
 
 def layer_assets(name: str, select: str, description: str) -> dg.AssetsDefinition:
