@@ -53,3 +53,29 @@
     ) as digits
     where n < {{ upper }}
 {%- endmacro %}
+
+{# Financial year label ('2024-25') of the year holding a date (years run 1 April - 31 March). #}
+{% macro financial_year_label(date_expr) -%}
+    (cast(extract(year from {{ date_expr }}) - case when extract(month from {{ date_expr }}) < 4 then 1 else 0 end as varchar)
+        || '-'
+        || right(cast(extract(year from {{ date_expr }}) + case when extract(month from {{ date_expr }}) < 4 then 0 else 1 end as varchar), 2))
+{%- endmacro %}
+
+{# Start (1 April) of the financial year holding a date. #}
+{% macro financial_year_start(date_expr) -%}
+    make_date(cast(extract(year from {{ date_expr }}) - case when extract(month from {{ date_expr }}) < 4 then 1 else 0 end as integer), 4, 1)
+{%- endmacro %}
+
+{# Percentile by linear interpolation (metrics.md §8 "Percentiles"): quantile_cont on DuckDB,
+   percentile_cont ... within group on Postgres. An aggregate: use it with group by. #}
+{% macro percentile_cont(expr, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont')(expr, fraction)) }}
+{%- endmacro %}
+
+{% macro duckdb__percentile_cont(expr, fraction) -%}
+    quantile_cont({{ expr }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro default__percentile_cont(expr, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expr }})
+{%- endmacro %}

@@ -13,6 +13,7 @@ EXPECTED_ASSET_KEYS = {
     "audit/loads",
     "intermediate/int_cld__event_exclusions",
     "intermediate/int_cld__events_deduplicated",
+    "intermediate/int_cld__events_enriched",
     "intermediate/int_cld__events_prepared",
     "intermediate/int_cld__events_selected",
     "intermediate/int_cld__person_attributes",
@@ -21,10 +22,16 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_cld__quarter_selection",
     "intermediate/int_cld__resubmission_drops",
     "intermediate/int_cld__service_costs",
+    "intermediate/int_people__period_attributes",
+    "intermediate/int_periods",
+    "intermediate/int_population__period_bands",
+    "intermediate/ref_population",
+    "marts/dim_period",
     "marts/dim_person",
     "marts/fct_events",
     "marts/fct_service_costs",
     "marts/load_audit",
+    "marts/population_bands",
     "quarantine/rejected_rows",
     "quarantine/row_issues",
     "raw/cld_events",
@@ -32,6 +39,7 @@ EXPECTED_ASSET_KEYS = {
     "raw/population",
     "staging/stg_audit__loads",
     "staging/stg_cld__events",
+    "staging/stg_population__estimates",
 }
 
 
