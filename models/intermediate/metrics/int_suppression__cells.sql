@@ -1,0 +1,35 @@
+-- Every published count, one long table per LA × period (metrics.md §8 "One suppression pass"):
+-- the numerator and (count) denominator of each commissioning_metrics row, plus the unpublished
+-- complement (denominator − numerator) of each percentage, whose smallness would also disclose.
+-- Populations are not counts of the council's people and are never cells.
+
+with
+
+metric_rows as (
+    select * from {{ ref('int_metrics__rows') }}
+    where numerator is not null
+)
+
+select
+    metric_row_key || ':' || part.cell_part as cell_id,
+    metric_row_key,
+    part.cell_part,
+    la_code,
+    period_type,
+    period_start,
+    metric_id,
+    breakdown,
+    breakdown_value,
+    case part.cell_part
+        when 'numerator' then numerator
+        when 'denominator' then denominator
+        else complement
+    end as cell_count,
+    -- ties in secondary suppression go by breakdown sort order (metrics.md §1.3)
+    lpad(cast(breakdown_sort_order as varchar), 3, '0') || lpad(cast(value_sort_order as varchar), 4, '0')
+    || breakdown_value as sort_key
+from metric_rows
+cross join (values ('numerator'), ('denominator'), ('complement')) as part (cell_part)
+where
+    part.cell_part = 'numerator'
+    or (unit = 'percent' and denominator is not null)
