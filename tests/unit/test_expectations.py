@@ -30,8 +30,80 @@ def good_service_costs() -> pd.DataFrame:
     )
 
 
+def good_metrics() -> pd.DataFrame:
+    """Every catalogued metric once (headline rows), values consistent with the counts."""
+    import csv
+    from pathlib import Path
+
+    ids = [r["metric_id"] for r in csv.DictReader(Path("seeds/metrics/metric_catalogue.csv").open())]
+    n = len(ids)
+    frame = pd.DataFrame(
+        {
+            "la_code": ["E06000005"] * n,
+            "period_type": ["financial_year"] * n,
+            "period_start": pd.to_datetime(["2024-04-01"] * n),
+            "period_end": pd.to_datetime(["2025-03-31"] * n),
+            "financial_year": ["2024-25"] * n,
+            "metric_id": ids,
+            "metric_name": ids,
+            "breakdown": ["total"] * n,
+            "breakdown_value": ["Total"] * n,
+            "numerator": [30.0] * n,
+            "denominator": [34.0] * n,
+            "value": [88.2] * n,
+            "unit": ["percent"] * n,
+            "is_suppressed": [False] * n,
+            "suppression_reason": [None] * n,
+            "dq_status": ["ok"] * n,
+            "is_provisional": [False] * n,
+            "method_version": ["dhsc_2425;person_id_rule=coalesce"] * n,
+            "breakdown_sort_order": [0] * n,
+            "value_sort_order": [999] * n,
+            "metric_sort_order": list(range(n)),
+        }
+    )
+    return frame
+
+
 def test_every_suite_is_tested_here() -> None:
-    assert suite_names() == ["fct_service_costs"]
+    assert suite_names() == ["commissioning_metrics", "fct_service_costs"]
+
+
+def test_good_metrics_pass() -> None:
+    suite = load_suite("commissioning_metrics")
+    assert validate_frame(good_metrics(), suite, "error").success
+    assert validate_frame(good_metrics(), suite, "warn").success
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expectation"),
+    [
+        ("value", 100.1, "expect_column_values_to_be_between"),  # a percentage above 100
+        ("numerator", 40.0, "expect_column_pair_values_a_to_be_greater_than_b"),  # numerator > denominator (34)
+        ("numerator", 3.0, "expect_column_values_to_not_be_in_set"),  # an unsuppressed small count
+        ("denominator", -1.0, "expect_column_values_to_be_between"),  # a negative count
+        ("metric_id", "MADE_UP", "expect_column_values_to_be_in_set"),
+        ("dq_status", "bad", "expect_column_values_to_be_in_set"),
+        ("method_version", None, "expect_column_values_to_not_be_null"),
+    ],
+)
+def test_broken_metrics_fail_the_blocking_suite(column: str, value, expectation: str) -> None:
+    frame = good_metrics()
+    frame[column] = frame[column].astype(object)
+    frame.loc[0, column] = value
+    result = validate_frame(frame, load_suite("commissioning_metrics"), "error")
+    assert not result.success
+    assert (expectation, column) in {(f.expectation, (f.column or "").split(",")[-1]) for f in result.failures}
+
+
+def test_metrics_missing_a_metric_or_carrying_an_identifier_fail() -> None:
+    suite = load_suite("commissioning_metrics")
+    missing = good_metrics().iloc[1:]  # ASCOF_2A absent: every metric must be published
+    failures = {f.expectation for f in validate_frame(missing, suite, "error").failures}
+    assert "expect_column_distinct_values_to_contain_set" in failures
+    leaky = good_metrics().assign(person_key="abc")  # a person-level column must never be published
+    failures = {f.expectation for f in validate_frame(leaky, suite, "error").failures}
+    assert "expect_table_columns_to_match_set" in failures
 
 
 def test_good_frame_passes_both_severities() -> None:

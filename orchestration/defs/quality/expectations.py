@@ -62,6 +62,14 @@ def _context():
     return context
 
 
+def _columns_of(kwargs: dict[str, Any]) -> str | None:
+    """The column an expectation is about; pair expectations name both (column_A,column_B)."""
+    if "column" in kwargs:
+        return kwargs["column"]
+    pair = [kwargs[k] for k in ("column_A", "column_B") if k in kwargs]
+    return ",".join(pair) or None
+
+
 def validate_frame(frame: pd.DataFrame, suite: dict[str, Any], severity: str) -> SuiteResult:
     """Validate a DataFrame against the suite's expectations of one severity."""
     import great_expectations as gx
@@ -88,7 +96,7 @@ def validate_frame(frame: pd.DataFrame, suite: dict[str, Any], severity: str) ->
     failures = [
         Failure(
             expectation=r.expectation_config.type,
-            column=r.expectation_config.kwargs.get("column"),
+            column=_columns_of(r.expectation_config.kwargs),
             unexpected_count=(r.result or {}).get("unexpected_count"),
             why=str((r.expectation_config.meta or {}).get("why", "")),
         )
