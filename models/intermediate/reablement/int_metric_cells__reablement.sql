@@ -73,44 +73,50 @@ in_period as (
         p.la_code,
         p.period_type,
         p.period_start,
-        e.*
+        e.episode_key,
+        e.working_age_band,
+        e.is_new_client,
+        e.sequel,
+        e.in_2a_numerator,
+        e.in_2a_denominator,
+        e.dq_rows,
+        e.dq_failed
     from periods as p
     inner join counted_episodes as e
         on p.la_code = e.la_code and e.episode_end_date between p.period_start and p.period_end
 ),
 
--- one row per episode per cell it counts in
+-- one row per episode per cell it counts in: every episode in the four ST_MAX_EPISODES breakdowns,
+-- new clients also in the three ASCOF_2A ones
 cell_members as (
-    select la_code, period_type, period_start, 'ST_MAX_EPISODES' as metric_id, 'total' as breakdown,
-        'Total' as breakdown_value, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    union all
-    select la_code, period_type, period_start, 'ST_MAX_EPISODES', 'client_status',
-        case when is_new_client then 'New' else 'Existing' end, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    union all
-    select la_code, period_type, period_start, 'ST_MAX_EPISODES', 'sequel',
-        sequel, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    union all
-    select la_code, period_type, period_start, 'ST_MAX_EPISODES', 'working_age_band',
-        working_age_band, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    union all
-    select la_code, period_type, period_start, 'ASCOF_2A', 'total',
-        'Total', in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    where is_new_client
-    union all
-    select la_code, period_type, period_start, 'ASCOF_2A', 'working_age_band',
-        working_age_band, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    where is_new_client
-    union all
-    select la_code, period_type, period_start, 'ASCOF_2A', 'sequel',
-        sequel, in_2a_numerator, in_2a_denominator, dq_rows, dq_failed
-    from in_period
-    where is_new_client
+    select
+        e.la_code,
+        e.period_type,
+        e.period_start,
+        b.metric_id,
+        b.breakdown,
+        case b.breakdown
+            when 'total' then 'Total'
+            when 'client_status' then case when e.is_new_client then 'New' else 'Existing' end
+            when 'sequel' then e.sequel
+            when 'working_age_band' then e.working_age_band
+        end as breakdown_value,
+        e.in_2a_numerator,
+        e.in_2a_denominator,
+        e.dq_rows,
+        e.dq_failed
+    from in_period as e
+    cross join (
+        values
+        ('ST_MAX_EPISODES', 'total'),
+        ('ST_MAX_EPISODES', 'client_status'),
+        ('ST_MAX_EPISODES', 'sequel'),
+        ('ST_MAX_EPISODES', 'working_age_band'),
+        ('ASCOF_2A', 'total'),
+        ('ASCOF_2A', 'working_age_band'),
+        ('ASCOF_2A', 'sequel')
+    ) as b (metric_id, breakdown)
+    where b.metric_id = 'ST_MAX_EPISODES' or e.is_new_client
 ),
 
 cell_counts as (

@@ -42,7 +42,7 @@ outcome_lines as (
         person_date_of_death,
         row_number() over (
             partition by episode_key
-            order by clustering_end_date desc, event_outcome_rank asc nulls last, event_start_date desc, event_key
+            order by clustering_end_date desc, event_outcome_rank asc nulls last, event_start_date desc, event_key asc
         ) as outcome_order
     from lines
 ),

@@ -45,7 +45,8 @@ episodes as (
 ),
 
 completed as (
-    select * from episodes where not is_open
+    select * from episodes
+    where not is_open
 ),
 
 own_lines as (
