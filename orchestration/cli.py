@@ -219,11 +219,52 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
             "SELECT table_name, estimated_size FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
         ).fetchall()
         counts = {name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for name, _ in marts}
+        headlines = _headline_metrics(con) if "commissioning_metrics" in counts else []
     from orchestration.defs.ingest.load import landed_files
 
     audited = {row[0] for row in loads}
     waiting = [p.name for p in landed_files(settings.extracts_dir)] if settings.extracts_dir else []
-    return {"loads": loads, "marts": counts, "not_loaded": [n for n in waiting if n not in audited]}
+    return {
+        "loads": loads,
+        "marts": counts,
+        "not_loaded": [n for n in waiting if n not in audited],
+        "headlines": headlines,
+    }
+
+
+HEADLINE_SQL = """
+    SELECT la_code, financial_year, metric_id, unit, value, numerator, denominator, suppression_reason,
+           is_provisional
+    FROM marts.commissioning_metrics
+    WHERE breakdown = 'total' AND period_type = 'financial_year'
+      AND (la_code, period_end) IN (
+        SELECT la_code, max(period_end) FROM marts.commissioning_metrics
+        WHERE period_type = 'financial_year' GROUP BY la_code)
+    ORDER BY la_code, metric_sort_order
+"""
+
+
+def _headline_metrics(con: Any) -> list[tuple]:
+    """Headline rows of each LA's latest financial year, for the build summary."""
+    return con.execute(HEADLINE_SQL).fetchall()
+
+
+UNIT_SUFFIX = {"percent": "%", "per_100k": " per 100k", "per_week": " a week", "median_days": " days", "count": ""}
+
+
+def format_headline(row: tuple) -> str:
+    """One summary line: value with its unit and the counts behind it, or why it is missing."""
+    _la, _year, metric_id, unit, value, numerator, denominator, reason, provisional = row
+    if value is None:
+        shown = f"n/a ({reason})"
+    elif unit == "count":
+        shown = f"{int(value):,}"
+    else:
+        shown = f"{value:,.1f}{UNIT_SUFFIX.get(unit, '')}"
+    counts = ""
+    if value is not None and unit != "count" and numerator is not None:
+        counts = f"  [{numerator:,}" + (f" / {denominator:,}]" if denominator is not None else "]")
+    return f"  {metric_id:32} {shown}{counts}{' (provisional)' if provisional else ''}"
 
 
 @main.command()
@@ -292,6 +333,12 @@ def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dic
             f"recognised, not loaded by this release (finance ingest comes with the spend marts): "
             f"{', '.join(summary['not_loaded'])}"
         )
+    current = None
+    for row in summary.get("headlines", []):
+        if (row[0], row[1]) != current:
+            current = (row[0], row[1])
+            lines.append(f"headline metrics, {row[0]} {row[1]} (marts.commissioning_metrics):")
+        lines.append(format_headline(row))
     lines.append(f"marts built: {len(summary['marts'])}")
     for name, count in summary["marts"].items():
         lines.append(f"  marts.{name}: {count:,} rows")

@@ -1,7 +1,7 @@
 {# The metric-cell models that feed commissioning_metrics (one per metric family, each with the
    columns documented on int_metric_cells). A family is listed once it is built. #}
 {% macro metric_cell_models() -%}
-    {{ return([]) }}
+    {{ return(['int_metric_cells__reablement']) }}
 {%- endmacro %}
 
 {# A published value from exact counts (metrics.md §1.2): half away from zero, once, 1 dp, via
