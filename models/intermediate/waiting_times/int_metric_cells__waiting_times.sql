@@ -18,12 +18,13 @@ periods as (
 ),
 
 metrics as (
-    select metric_id, wait_part
-    from (
-        values
-        ('WAIT_FIRST_RESPONSE_MEDIAN_DAYS', 'first_response'),
-        ('WAIT_FIRST_SERVICE_MEDIAN_DAYS', 'first_service')
-    ) as m (metric_id, wait_part)
+    select
+        'WAIT_FIRST_RESPONSE_MEDIAN_DAYS' as metric_id,
+        'first_response' as wait_part
+    union all
+    select
+        'WAIT_FIRST_SERVICE_MEDIAN_DAYS' as metric_id,
+        'first_service' as wait_part
 ),
 
 waits as (
