@@ -25,7 +25,11 @@ periods as (
 
 -- how each metric's denominator is formed: a population band (per 100,000) or a count of people
 metrics as (
-    select * from (
+    select
+        m.metric_id,
+        m.population_band,
+        m.needs_admission_lookback
+    from (
         values
         ('ASCOF_2B', '18 to 64', true),
         ('ASCOF_2C', '65 and above', true),
