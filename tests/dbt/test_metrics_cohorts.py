@@ -100,8 +100,13 @@ def person(pid: str, **fields: object) -> dict[str, str]:
 
 def line(pid: str, service_type: str, component: str, start: str, end: str = "", **fields: object) -> dict[str, str]:
     return person(
-        pid, service=True, service_type=service_type, service_component=component, event_start_date=start,
-        event_end_date=end, **fields,
+        pid,
+        service=True,
+        service_type=service_type,
+        service_component=component,
+        event_start_date=start,
+        event_end_date=end,
+        **fields,
     )
 
 
@@ -111,8 +116,14 @@ def carer(pid: str, **fields: object) -> dict[str, str]:
 
 def carer_line(pid: str, service_type: str, component: str, mechanism: str, **fields: object) -> dict[str, str]:
     return carer(
-        pid, service=True, service_type=service_type, service_component=component, delivery_mechanism=mechanism,
-        event_start_date="2024-05-01", event_end_date="", **fields,
+        pid,
+        service=True,
+        service_type=service_type,
+        service_component=component,
+        delivery_mechanism=mechanism,
+        event_start_date="2024-05-01",
+        event_end_date="",
+        **fields,
     )
 
 
@@ -136,7 +147,9 @@ def file_b_rows() -> list[dict[str, str]]:
         line("AD2", NUR, LTNC, "2024-09-01"),  # new, 18-64, Nursing
         line("AD3", RES, LTRC, "2023-05-01", "2024-07-31"),  # started before the year
         line("AD3", NUR, LTNC, "2024-08-01"),  # a move between homes: not new
-        line("AD4", RES, LTRC, "2024-05-01", "2024-10-01", event_outcome="NFA - Self-funded client (Inc. 12wk disregard)"),
+        line(
+            "AD4", RES, LTRC, "2024-05-01", "2024-10-01", event_outcome="NFA - Self-funded client (Inc. 12wk disregard)"
+        ),
         line("AD5", RES, "Short Term Residential Care", "2024-05-01"),  # short-term component: out
         line("AD6", RES, LTRC, "2024-05-01", "2024-05-31", event_outcome="NFA - Support ended: Other reason"),
         line("AD6", NUR, LTNC, "2024-12-01"),  # second setting: one admission, Residential (first)
@@ -149,7 +162,9 @@ def file_b_rows() -> list[dict[str, str]]:
         line("LD3", RES, LTRC, "2022-01-01"),
         line("LD4", COM, "Home Support", "2024-04-10"),
         line("LD4", "Short Term Support: Ongoing Low Level", "Equipment", "2024-10-01", "2024-10-02"),
-        line("LD5", COM, "Home Support", "2024-04-10", accommodation_status="Owner occupier or shared ownership scheme"),
+        line(
+            "LD5", COM, "Home Support", "2024-04-10", accommodation_status="Owner occupier or shared ownership scheme"
+        ),
         line("LD6", "Long Term Support: Prison", "Other Long Term Support", "2024-04-10"),
         line("LD7", COM, "Home Support", "2024-04-10", "2024-06-30"),
         line("LD8", COM, "Home Support", "2024-04-10"),
@@ -170,7 +185,9 @@ def file_b_rows() -> list[dict[str, str]]:
             event_start_date="2024-07-01",
             event_end_date="2024-07-05",
         ),
-        carer("C7", client_type="Carer known by association", event_start_date="2024-08-01", event_end_date="2024-08-01"),
+        carer(
+            "C7", client_type="Carer known by association", event_start_date="2024-08-01", event_end_date="2024-08-01"
+        ),
         carer_line("C8", INVOLVING, "Carer Respite", "CASSR Commissioned Support"),  # 6 no direct support
     ]
 
