@@ -155,7 +155,8 @@ imputed as (
     select
         *,
         case
-            when accommodation_status <> 'Unknown' then accommodation_status
+            -- §6: an invalid status is imputed like Unknown (pick_attribute can return it when no known value exists)
+            when accommodation_status not in ('Unknown', 'Invalid and not mapped') then accommodation_status
             when latest_service_type is null or latest_service_type like 'Short term%' then 'Unknown'
             when latest_service_type = 'Long term support: Nursing care' then 'Registered nursing home'
             when latest_service_type = 'Long term support: Residential care' then 'Registered care home'
