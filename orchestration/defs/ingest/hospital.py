@@ -20,7 +20,6 @@ from orchestration.defs.ingest.cld import ChunkResult, issue_record
 from orchestration.defs.ingest.contract import (
     DISCHARGE_DESTINATIONS,
     DISCHARGE_METHODS,
-    HOSPITAL_COLUMNS,
     LAST_EPISODE_VALUES,
 )
 from orchestration.defs.ingest.hashing import Hasher
@@ -216,7 +215,8 @@ def validate_discharges(frame: pd.DataFrame, ctx: HospitalContext) -> ChunkResul
         "mandatory_missing",
         frame["date_of_birth"],
     )
-    _flag(out, rows, dob.notna() & (dob > admission), "date_of_birth", "birth_after_event_start", frame["date_of_birth"])
+    born_after = dob.notna() & (dob > admission)
+    _flag(out, rows, born_after, "date_of_birth", "birth_after_event_start", frame["date_of_birth"])
     # Age from the proxy date of birth (1st of the birth month, processing_rules.md §4), as CLD.
     proxy = dob.dt.to_period("M").dt.to_timestamp()
     dob_age = pd.Series(np.floor((discharge - proxy).dt.days / 365.25), index=frame.index)

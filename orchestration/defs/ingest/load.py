@@ -557,7 +557,8 @@ def _load_hospital_discharges(
             totals.rows_loaded += len(loaded)
             totals.checked.update(result.checked)
             totals.failed.update(result.failed)
-            discharges.extend(d for d in (loaded["discharge_date"].min(), loaded["discharge_date"].max()) if pd.notna(d))
+            dates = loaded["discharge_date"].dropna()
+            discharges.extend([min(dates), max(dates)] if len(dates) else [])
         _quarantine(con, load_id, source_file, rejected)
         totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
         if progress:
