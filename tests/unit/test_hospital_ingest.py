@@ -261,3 +261,36 @@ def test_destination_seed_labels_match_the_data_dictionary_codes() -> None:
         functions = {r["code"]: r["reason"] for r in csv.DictReader(handle)}
     assert functions["501"].startswith("maternity") and functions["700"] == "learning disability"
     assert functions["710"] == "mental health"
+
+
+# ---------------------------------------------------------------- synthetic generator (--hospital)
+
+
+def test_generator_writes_a_loadable_discharge_file_only_when_asked(tmp_path: Path) -> None:
+    from orchestration.synthetic.generate import generate
+
+    plain = generate(tmp_path / "plain", seed=3, adult_scale=0.05)
+    with_hospital = generate(tmp_path / "hospital", seed=3, adult_scale=0.05, hospital=True)
+    assert not [p for p in plain.files if p.name.startswith("hospital_")]
+    extra = [p for p in with_hospital.files if p.name.startswith("hospital_")]
+    assert [p.name for p in extra] == ["hospital_E06000005_2025-05-15.csv"]
+    # Every other file is byte-identical: the discharge file has its own random stream.
+    assert {p.name: p.read_bytes() for p in plain.files} == {
+        p.name: p.read_bytes() for p in with_hospital.files if p not in extra
+    }
+    settings = make_settings(tmp_path / "wh")
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / extra[0].name).write_bytes(extra[0].read_bytes())
+    for cld in (p for p in with_hospital.files if p.name.startswith("cld_")):
+        (landing / cld.name).write_bytes(cld.read_bytes())
+    with connect(settings.duckdb_path) as con:
+        results = load_folder(con, landing, settings)
+        assert {r.status for r in results} == {"loaded"}
+        assert [r.rows_rejected for r in results if r.dataset == "hospital_discharges"] == [0]
+        unmatched = con.execute(
+            """select count(*) from raw.hospital_discharges h
+               where not exists (select 1 from raw.cld_events c where c.la_person_id_hash = h.la_person_id_hash)"""
+        ).fetchone()[0]
+    # Every discharge is of a person in the council's CLD files.
+    assert unmatched == 0
