@@ -138,13 +138,25 @@ def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug:
     show_default=True,
     help="CLD code release used in the files.",
 )
+@click.option(
+    "--hospital/--no-hospital",
+    default=False,
+    show_default=True,
+    help="Also write a hospital discharge extract per LA (for ASCOF 2D).",
+)
 @_guard
-def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str) -> None:
+def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str, hospital: bool) -> None:
     """Write realistic synthetic extracts (CLD, finance, population) for demos, tests and benchmarks."""
     from orchestration.synthetic.generate import generate as run_generate
 
     result = run_generate(
-        out_dir, scale=scale, seed=seed, faults=faults, release=release, progress=lambda m: click.echo(m, err=True)
+        out_dir,
+        scale=scale,
+        seed=seed,
+        faults=faults,
+        release=release,
+        progress=lambda m: click.echo(m, err=True),
+        hospital=hospital,
     )
     click.echo(
         f"wrote {len(result.files)} files for {len(result.la_codes)} LA(s) to {result.out_dir}: "

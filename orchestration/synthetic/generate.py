@@ -8,7 +8,10 @@ Writes into one flat folder, LA by LA (so memory does not grow with the number o
 - ``finance_<la_code>_<YYYY-YY>.csv`` and ``finance_control_<la_code>_<YYYY-YY>.csv`` per year, and
   ``finance_expected_mismatches.csv`` for all LAs (``finance.py``);
 - with ``faults > 0``: ``fault_manifest.csv``, a ``cld_<la>_<date>_resend.csv`` without the Event
-  Outcome column, and one file whose last line is truncated (``faults.py``).
+  Outcome column, and one file whose last line is truncated (``faults.py``);
+- with ``hospital=True``: ``hospital_<la_code>_<received>.csv``, a hospital discharge extract
+  consistent with the CLD files (``hospital.py``); off by default, and the other files' bytes do not
+  depend on it.
 
 Everything is a function of the arguments: the same seed gives the same bytes.
 """
@@ -26,6 +29,7 @@ from .config import SCALES, LASpec, Window, la_specs
 from .faults import FileFaults, Manifest
 from .files import CANONICAL, plan_files, write_cld_file
 from .finance import LedgerBuilder
+from .hospital import write_hospital_file
 from .ledger_writer import write_mismatches
 from .population import POPULATION_HEADER, population_rows
 from .simulate import simulate_la
@@ -56,11 +60,13 @@ def generate(
     *,
     adult_scale: float = 1.0,
     la_limit: int | None = None,
+    hospital: bool = False,
 ) -> GenerationResult:
     """Generate a realistic synthetic extract set into ``out_dir``.
 
     ``adult_scale`` shrinks or grows every LA's population (a knob for fast tests and benchmarks);
-    ``la_limit`` keeps only the first N LAs of a scale (e.g. a slice of national).
+    ``la_limit`` keeps only the first N LAs of a scale (e.g. a slice of national); ``hospital`` also
+    writes a hospital discharge extract per LA.
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
@@ -102,6 +108,7 @@ def generate(
                 pop_single=pop_single,
                 result=result,
                 say=say,
+                hospital=hospital,
             )
     finally:
         if manifest is not None:
@@ -132,6 +139,7 @@ def _generate_la(
     pop_single: Path | None,
     result: GenerationResult,
     say: Callable[[str], None],
+    hospital: bool = False,
 ) -> None:
     ctx, stats = simulate_la(la, seed, window)
     data = ctx.data
@@ -187,4 +195,9 @@ def _generate_la(
     write_mismatches(out_dir / "finance_expected_mismatches.csv", ledger.mismatches, append=True)
     result.files += paths
     say(f"  finance: {', '.join(p.name for p in paths)}")
+    # hospital discharges (optional; its own random stream, written last)
+    if hospital:
+        hospital_path = write_hospital_file(out_dir, data, window, seed)
+        result.files.append(hospital_path)
+        say(f"  {hospital_path.name}")
     say(f"  {la.la_code}: {stats['people']:,} people, {stats['events']:,} events")

@@ -33,6 +33,7 @@ INGEST_TABLES = (
     "raw.cld_events",
     "raw.cld_extra_columns",
     "raw.population",
+    "raw.hospital_discharges",
     "audit.loads",
     "audit.check_counts",
     "quarantine.rejected_rows",

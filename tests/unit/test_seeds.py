@@ -22,7 +22,8 @@ CODE_LISTS = ROOT / "seeds" / "code_lists"
 REFERENCE = ROOT / "seeds" / "reference"
 
 CODE_LIST_HEADER = ["value_key", "release", "source_value", "cleaned_value", "grouped_value", "rank", "note"]
-LA_HEADER = ["la_code", "la_name", "entity_code", "effective_from", "effective_to", "successor_codes"]
+LA_HEADER = ["la_code", "la_name", "entity_code", "effective_from", "effective_to", "successor_codes", "region"]
+LAD_HEADER = ["lad_code", "lad_name", "cassr_code", "effective_from", "effective_to", "note"]
 ALIAS_HEADER = ["alias_key", "canonical_name", "note"]
 INVALID = "Invalid and not mapped"
 
@@ -385,6 +386,137 @@ def test_known_names():
     assert names["E08000038"] == "Barnsley"
     assert names["E09000001"] == "City of London"
     assert names["E10000034"] == "Worcestershire"
+
+
+REGIONS = {
+    "North East": 12,
+    "North West": 24,
+    "Yorkshire and The Humber": 15,
+    "East Midlands": 10,
+    "West Midlands": 14,
+    "East of England": 11,
+    "London": 33,
+    "South East": 19,
+    "South West": 15,
+}
+
+
+@pytest.mark.parametrize("day", [dt.date(2023, 4, 1), dt.date.today()])
+def test_every_council_has_an_english_region(day):
+    rows = _effective_on(day)
+    assert dict(Counter(r["region"] for r in rows)) == REGIONS
+    assert all(r["region"] == "London" for r in rows if r["entity_code"] == "E09")
+    assert {r["region"] for r in _la_rows()} == set(REGIONS)
+
+
+# ---------------------------------------------------------------- district -> CASSR (reference_data.md §3)
+
+
+def _lad_rows() -> list[dict[str, str]]:
+    header, rows = _read(REFERENCE / "ref_lad_to_cassr.csv")
+    assert header == LAD_HEADER
+    return rows
+
+
+def _lad_on(day: dt.date) -> dict[str, str]:
+    """lad_code -> cassr_code effective on day; a lad_code maps to at most one council on a date."""
+    out: dict[str, str] = {}
+    for r in _lad_rows():
+        start = dt.date.fromisoformat(r["effective_from"])
+        end = dt.date.fromisoformat(r["effective_to"]) if r["effective_to"] else dt.date.max
+        if start <= day <= end:
+            assert r["lad_code"] not in out, f"{r['lad_code']} maps to two councils on {day}"
+            out[r["lad_code"]] = r["cassr_code"]
+    return out
+
+
+def test_lad_rows_well_formed_and_never_overlap():
+    spans: dict[str, list[tuple[str, str]]] = {}
+    for r in _lad_rows():
+        assert re.fullmatch(r"E(06|07|08|09|10)[0-9]{6}", r["lad_code"]), r
+        assert re.fullmatch(r"E(06|08|09|10)[0-9]{6}", r["cassr_code"]), r
+        assert r["lad_name"].strip() and r["note"].strip(), r
+        spans.setdefault(r["lad_code"], []).append((r["effective_from"], r["effective_to"] or "9999-12-31"))
+    for code, intervals in spans.items():
+        intervals.sort()
+        for (_, end), (start, _) in itertools.pairwise(intervals):
+            assert end < start, code
+
+
+@pytest.mark.parametrize(
+    "day", [dt.date(2019, 6, 30), dt.date(2022, 6, 30), dt.date(2023, 4, 1), dt.date(2024, 6, 30), dt.date.today()]
+)
+def test_lad_targets_are_councils_valid_that_day(day):
+    councils = {r["la_code"] for r in _effective_on(day)}
+    mapping = _lad_on(day)
+    assert {c for c in mapping.values()} <= councils
+    # Every council of the day is reached (councils map to themselves), so the roll-up is complete.
+    assert set(mapping.values()) == councils
+
+
+@pytest.mark.parametrize("day", [dt.date(2023, 4, 1), dt.date.today()])
+def test_lad_lookup_gives_153_cassrs_and_164_current_districts(day):
+    mapping = _lad_on(day)
+    cassrs = set(mapping.values())
+    assert len(cassrs) == 153
+    assert dict(Counter(c[:3] for c in cassrs)) == EXPECTED_PREFIX_COUNTS
+    current_districts = {
+        r["lad_code"]
+        for r in _lad_rows()
+        if r["lad_code"].startswith("E07")
+        and r["cassr_code"].startswith("E10")
+        and not r["effective_to"]
+        and "same county" not in r["note"]
+    }
+    assert len(current_districts) == 164
+    counties = {c for c in cassrs if c.startswith("E10")}
+    # Every county has districts; every district maps to a county or (retired) to a unitary.
+    assert {mapping[d] for d in current_districts} == counties
+    for code in (c for c in cassrs if c[:3] in {"E06", "E08", "E09"}):
+        assert mapping[code] == code
+
+
+# district codes listed in the reference_data.md §3 change table -> (successor, change date)
+DISTRICT_CHANGES = {
+    **dict.fromkeys(["E07000049", "E07000050", "E07000051", "E07000052", "E07000053"], ("E06000059", "2019-04-01")),
+    "E07000048": ("E06000058", "2019-04-01"),
+    **dict.fromkeys(["E07000004", "E07000005", "E07000006", "E07000007"], ("E06000060", "2020-04-01")),
+    **dict.fromkeys(["E07000150", "E07000152", "E07000153", "E07000156"], ("E06000061", "2021-04-01")),
+    **dict.fromkeys(["E07000151", "E07000154", "E07000155"], ("E06000062", "2021-04-01")),
+    **dict.fromkeys(["E07000026", "E07000028", "E07000029"], ("E06000063", "2023-04-01")),
+    **dict.fromkeys(["E07000027", "E07000030", "E07000031"], ("E06000064", "2023-04-01")),
+    **dict.fromkeys([f"E07000{n}" for n in range(163, 170)], ("E06000065", "2023-04-01")),
+    **dict.fromkeys(["E07000187", "E07000188", "E07000189", "E07000246"], ("E06000066", "2023-04-01")),
+    "E06000028": ("E06000058", "2019-04-01"),
+    "E06000029": ("E06000058", "2019-04-01"),
+    "E08000016": ("E08000038", "2025-04-01"),
+    "E08000019": ("E08000039", "2025-04-01"),
+}
+OLD_COUNTY = {"E06000059": "E10000009", "E06000060": "E10000002", "E06000061": "E10000021", "E06000062": "E10000021"}
+OLD_COUNTY |= {"E06000063": "E10000006", "E06000064": "E10000006", "E06000065": "E10000023", "E06000066": "E10000027"}
+
+
+@pytest.mark.parametrize("code", sorted(DISTRICT_CHANGES))
+def test_change_table_districts_move_to_their_successor_on_the_change_date(code):
+    successor, change = DISTRICT_CHANGES[code]
+    day = dt.date.fromisoformat(change)
+    assert _lad_on(day)[code] == successor
+    before = _lad_on(day - dt.timedelta(days=1))[code]
+    if code.startswith("E07"):
+        expected = OLD_COUNTY.get(successor, "E10000009")  # Christchurch was in Dorset county
+        assert before == expected
+    else:
+        assert before == code
+
+
+def test_district_only_mergers_keep_old_and_new_codes():
+    on = _lad_on(dt.date(2024, 6, 30))
+    for old in ("E07000201", "E07000204", "E07000205", "E07000206"):
+        assert on[old] == "E10000029"  # Suffolk
+    assert on["E07000244"] == on["E07000245"] == "E10000029"
+    assert on["E07000190"] == on["E07000191"] == "E06000066"  # old Somerset districts, via the 2023 unitary
+    # split counties are never restated to one successor
+    assert "E10000006" not in on and "E10000021" not in on
 
 
 # ---------------------------------------------------------------- header aliases (cld_extract.md §4.2)

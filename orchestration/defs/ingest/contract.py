@@ -106,3 +106,100 @@ FINANCE_REQUIRED: tuple[str, ...] = (
 
 # Finance control totals (finance_extract.md §1, optional): recognised now, checked by the spend issue.
 FINANCE_CONTROL_REQUIRED: tuple[str, ...] = ("la_code", "financial_year", "period_number", "row_count", "ledger_total")
+
+# Hospital discharge extract (docs/hospital_discharge_extract.md; metrics.md ASCOF_2D): one row per
+# discharge (or per episode, with the last-episode indicator). Canonical names are the header keys.
+HOSPITAL_COLUMNS: tuple[Column, ...] = (
+    Column("LA Code", "la_code", "text", True),
+    Column("NHS Number", "nhs_number", "nhs_number", False),
+    Column("LA Person Unique Identifier", "la_person_unique_identifier", "local_id", False),
+    Column("Hospital Spell ID", "hospital_spell_id", "local_id", False),
+    Column("Episode Number", "episode_number", "integer", False),
+    Column("Last Episode In Spell", "last_episode_in_spell", "code", False),
+    Column("Admission Date", "admission_date", "date", True),
+    Column("Discharge Date", "discharge_date", "date", True),
+    Column("Discharge Method", "discharge_method", "code", True),
+    Column("Discharge Destination", "discharge_destination", "code", True),
+    Column("Treatment Function Code", "treatment_function_code", "code", True),
+    Column("Date of Birth", "date_of_birth", "date", False),
+    Column("Age at Discharge", "age_at_discharge", "integer", False),
+    Column("Resident LA Code", "resident_la_code", "text", True),
+)
+
+# Columns of which a file must hold at least one (the person, and their age).
+HOSPITAL_ONE_OF: tuple[tuple[str, ...], ...] = (
+    ("nhs_number", "la_person_unique_identifier"),
+    ("date_of_birth", "age_at_discharge"),
+)
+
+# Header keys used by hospital systems (SUS/HES wording) for the canonical names above; the CLD alias
+# seed covers the shared ones (NHS No, DOB, LA Person ID ...).
+HOSPITAL_HEADER_ALIASES: dict[str, str] = {
+    "hospital_provider_spell_number": "hospital_spell_id",
+    "spell_id": "hospital_spell_id",
+    "spell_number": "hospital_spell_id",
+    "episode_no": "episode_number",
+    "last_episode_in_spell_indicator": "last_episode_in_spell",
+    "admission_date_hospital_provider_spell": "admission_date",
+    "start_date_hospital_provider_spell": "admission_date",
+    "discharge_date_hospital_provider_spell": "discharge_date",
+    "discharge_method_hospital_provider_spell": "discharge_method",
+    "discharge_method_code": "discharge_method",
+    "discharge_destination_code": "discharge_destination",
+    "discharge_destination_code_hospital_provider_spell": "discharge_destination",
+    "treatment_function": "treatment_function_code",
+    "activity_treatment_function_code": "treatment_function_code",
+    "age_on_discharge": "age_at_discharge",
+    "la_of_residence": "resident_la_code",
+    "local_authority_of_residence": "resident_la_code",
+    "residence_la_code": "resident_la_code",
+}
+
+# NHS Data Dictionary DISCHARGE METHOD CODE (HOSPITAL PROVIDER SPELL).
+DISCHARGE_METHODS: dict[str, str] = {
+    "1": "Patient discharged on clinical advice or with clinical consent",
+    "2": "Patient discharged themselves or was discharged by a relative or advocate",
+    "3": "Patient discharged by mental health review tribunal, Home Secretary or court",
+    "4": "Patient died",
+    "5": "Stillbirth",
+    "8": "Not applicable: patient still in hospital",
+    "9": "Not known",
+}
+DISCHARGE_METHOD_DIED = "4"
+
+# NHS Data Dictionary DISCHARGE DESTINATION CODE (HOSPITAL PROVIDER SPELL).
+DISCHARGE_DESTINATIONS: dict[str, str] = {
+    "19": "Usual place of residence",
+    "29": "Temporary place of residence when usually resident elsewhere",
+    "30": "Repatriation from high security psychiatric hospital",
+    "37": "Court",
+    "38": "Penal establishment or police station",
+    "48": "High security psychiatric hospital, Scotland",
+    "49": "NHS other hospital provider: high security psychiatric accommodation",
+    "50": "NHS other hospital provider: medium secure unit",
+    "51": "NHS other hospital provider: ward for general patients or the younger physically disabled",
+    "52": "NHS other hospital provider: ward for maternity patients or neonates",
+    "53": "NHS other hospital provider: ward for patients who are mentally ill or have learning disabilities",
+    "54": "NHS run care home",
+    "65": "Local authority residential accommodation where care is provided",
+    "66": "Local authority foster care",
+    "79": "Not applicable: patient died or stillbirth",
+    "84": "Non-NHS run hospital: medium secure unit",
+    "85": "Non-NHS (other than local authority) run care home",
+    "87": "Non-NHS run hospital",
+    "88": "Non-NHS (other than local authority) run hospice",
+    "98": "Not applicable: hospital provider spell not finished",
+    "99": "Not known",
+}
+
+# Last Episode In Spell: NHS Data Dictionary 1 = last episode, 2 = not; Y/N and yes/no also read.
+LAST_EPISODE_VALUES: dict[str, bool] = {
+    "1": True,
+    "y": True,
+    "yes": True,
+    "true": True,
+    "2": False,
+    "n": False,
+    "no": False,
+    "false": False,
+}

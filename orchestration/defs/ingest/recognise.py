@@ -8,6 +8,9 @@ from orchestration.defs.ingest.contract import (
     CLD_COLUMNS,
     FINANCE_CONTROL_REQUIRED,
     FINANCE_REQUIRED,
+    HOSPITAL_COLUMNS,
+    HOSPITAL_HEADER_ALIASES,
+    HOSPITAL_ONE_OF,
     POPULATION_COLUMNS,
     Column,
 )
@@ -17,12 +20,15 @@ from orchestration.defs.ingest.reference import header_aliases
 
 # A header set must share at least this many canonical names with a dataset to be taken for it;
 # then every missing required column is named in one refusal message.
-_MIN_SHARED = {"cld": 8, "finance": 5, "finance_control": 4, "population": 3}
+_MIN_SHARED = {"cld": 8, "finance": 5, "finance_control": 4, "population": 3, "hospital_discharges": 5}
+
+# Per dataset, groups of columns of which at least one must be present (e.g. a person identifier).
+_ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {"hospital_discharges": HOSPITAL_ONE_OF}
 
 
 @dataclass(frozen=True)
 class Recognised:
-    dataset: str  # cld, finance, population
+    dataset: str  # cld, finance, finance_control, population, hospital_discharges
     positions: dict[str, int]  # canonical name -> column index in the file
     unknown_headers: dict[int, str]  # column index -> submitted header kept aside
     missing_optional: list[str]  # canonical names absent (loaded as null)
@@ -31,12 +37,18 @@ class Recognised:
 def _dataset_columns() -> dict[str, tuple[Column, ...]]:
     finance = tuple(Column(n, n, "text", True) for n in FINANCE_REQUIRED)
     control = tuple(Column(n, n, "text", True) for n in FINANCE_CONTROL_REQUIRED)
-    return {"cld": CLD_COLUMNS, "finance": finance, "finance_control": control, "population": POPULATION_COLUMNS}
+    return {
+        "cld": CLD_COLUMNS,
+        "finance": finance,
+        "finance_control": control,
+        "population": POPULATION_COLUMNS,
+        "hospital_discharges": HOSPITAL_COLUMNS,
+    }
 
 
 def canonical_names(header: list[str]) -> list[str]:
     """Header keys, with aliases resolved to canonical names."""
-    aliases = header_aliases()
+    aliases = {**HOSPITAL_HEADER_ALIASES, **header_aliases()}
     return [aliases.get(k, k) for k in (header_key(h) for h in header)]
 
 
@@ -65,18 +77,21 @@ def recognise(header: list[str], file_name: str) -> Recognised:
         raise FileRefused(
             "unknown_header_set",
             f"{file_name} rejected: its headers match no known extract "
-            "(CLD events, finance ledger or control totals, population). "
+            "(CLD events, finance ledger or control totals, population, hospital discharges). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]
     columns = _dataset_columns()[dataset]
-    missing = [c for c in columns if c.required and c.name not in seen]
+    headers = {c.name: c.header for c in columns}
+    missing = [c.name for c in columns if c.required and c.name not in seen]
+    missing += ["|".join(group) for group in _ONE_OF.get(dataset, ()) if not any(n in seen for n in group)]
     if missing:
+        named = [" or ".join(headers[n] for n in m.split("|")) for m in missing]
         raise FileRefused(
             "missing_required_column",
-            f"{file_name} rejected: missing required column(s): {', '.join(c.header for c in missing)}. "
+            f"{file_name} rejected: missing required column(s): {', '.join(named)}. "
             "Add the columns (values may be blank where not applicable) and resend.",
-            column=", ".join(c.name for c in missing),
+            column=", ".join(m.replace("|", " or ") for m in missing),
         )
     known = {c.name for c in columns}
     return Recognised(

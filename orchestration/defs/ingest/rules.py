@@ -45,6 +45,11 @@ RULES: dict[str, Rule] = {
         Rule("date_ambiguous", "row", "error", -3, "a date with a two-digit year or no separators"),
         Rule("date_unparseable", "row", "error", -3, "a date in no pinned format, or impossible"),
         Rule("integer_invalid", "row", "error", -3, "a required whole number is not one"),
+        # Hospital discharge extract only (docs/hospital_discharge_extract.md): a discharge that
+        # cannot be dated or linked to a person is of no use to ASCOF 2D, so the row is not loaded.
+        Rule("required_value_missing", "row", "error", -1, "blank where the row cannot be used without it"),
+        Rule("discharge_before_admission", "row", "error", -5, "discharge date before the admission date"),
+        Rule("no_person_identifier", "row", "error", -1, "neither a valid NHS number nor an LA person id"),
         # Field level: the row loads flagged.
         Rule("mandatory_missing", "field", "warning", -1, "blank where the field is mandatory (cond 2)"),
         Rule("code_not_in_list", "field", "warning", -2, "the value is not in the field's code list"),

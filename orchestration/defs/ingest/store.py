@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA
+from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA
 
 LOAD_METADATA = (
     ("load_id", "VARCHAR NOT NULL"),
@@ -115,6 +116,11 @@ CREATE TABLE IF NOT EXISTS raw.population (
   sex VARCHAR,
   age INTEGER NOT NULL,
   population BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.hospital_discharges (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_HOSPITAL_SCHEMA)}
 );
 """
 
