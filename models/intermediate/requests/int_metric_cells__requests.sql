@@ -77,8 +77,8 @@ breakdown_values as (
 
 metric_breakdowns as (
     select
-        metric_id,
-        breakdown
+        m.metric_id,
+        m.breakdown
     from (
         values
         ('REQUESTS_NEW_CLIENTS', 'total'),

@@ -33,7 +33,7 @@ latest_request as (
         birth_month,
         row_number() over (
             partition by request_key
-            order by event_end_date desc, coalesce(event_outcome_rank, 99), event_key
+            order by event_end_date desc, coalesce(event_outcome_rank, 99) asc, event_key asc
         ) as latest_rank
     from members
 ),

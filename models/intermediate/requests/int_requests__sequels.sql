@@ -67,14 +67,14 @@ timeline as (
         row_number() over (
             partition by la_code, person_key
             order by event_start_date, same_day_order, event_end_date nulls last, event_key
-        ) as position
+        ) as timeline_position
     from events
 ),
 
 links as (
     select
         *,
-        lag(event_end_date) over (partition by la_code, person_key order by position) as previous_end_date
+        lag(event_end_date) over (partition by la_code, person_key order by timeline_position) as previous_end_date
     from timeline
 ),
 
@@ -82,11 +82,11 @@ chain_breaks as (
     select
         *,
         case
-            when event_type = 'Request' then position
+            when event_type = 'Request' then timeline_position
             when
                 previous_end_date is not null
                 and {{ days_between('previous_end_date', 'event_start_date') }} > {{ var('sequel_chain_gap_days') }}
-                then position
+                then timeline_position
         end as break_position
     from links
 ),
@@ -96,7 +96,7 @@ positioned as (
         *,
         min(break_position) over (
             partition by la_code, person_key
-            order by position
+            order by timeline_position
             rows between 1 following and unbounded following
         ) as next_break_position
     from chain_breaks
@@ -107,7 +107,7 @@ positioned as (
 first_candidates as (
     select
         c.request_key,
-        min(t.position) as first_position
+        min(t.timeline_position) as first_position
     from clusters as c
     inner join positioned as t
         on
@@ -139,13 +139,13 @@ starts as (
         c.own_outcome,
         f.first_position,
         t.event_type as first_event_type,
-        coalesce(t.next_break_position, t.position + 1000000) as chain_end_position,
+        coalesce(t.next_break_position, t.timeline_position + 1000000) as chain_end_position,
         l.last_event_start_date > {{ add_days('c.request_end_date', var('request_sequel_window_days')) }}
         as has_event_after_window
     from clusters as c
     left join first_candidates as f on c.request_key = f.request_key
     left join positioned as t
-        on c.la_code = t.la_code and c.person_key = t.person_key and f.first_position = t.position
+        on c.la_code = t.la_code and c.person_key = t.person_key and f.first_position = t.timeline_position
     left join later_events as l on c.la_code = l.la_code and c.person_key = l.person_key
 ),
 
@@ -171,8 +171,8 @@ chains as (
         on
             s.la_code = t.la_code
             and s.person_key = t.person_key
-            and t.position >= s.first_position
-            and t.position < s.chain_end_position
+            and t.timeline_position >= s.first_position
+            and t.timeline_position < s.chain_end_position
     where s.first_event_type <> 'Request'
 ),
 
