@@ -1,7 +1,7 @@
 {# The metric-cell models that feed commissioning_metrics (one per metric family, each with the
    columns documented on int_metric_cells). A family is listed once it is built. #}
 {% macro metric_cell_models() -%}
-    {{ return(['int_metric_cells__reablement']) }}
+    {{ return(['int_metric_cells__requests', 'int_metric_cells__reablement', 'int_metric_cells__cohorts', 'int_metric_cells__waiting_times', 'int_metric_cells__hospital']) }}
 {%- endmacro %}
 
 {# A published value from exact counts (metrics.md §1.2): half away from zero, once, 1 dp, via
@@ -28,5 +28,33 @@
         when 100 * {{ failed }} <= 5 * {{ checked }} then 'ok'
         when 100 * {{ failed }} <= 20 * {{ checked }} then 'warn'
         else 'fail'
+    end
+{%- endmacro %}
+
+{# The cells of the published aggregate marts that join the suppression pass, one select per mart
+   with columns (cell_id, mart, la_code, period_type, period_start, cell_count, sort_key). The
+   same expressions give the cell_id when the mart reads its outcome back. #}
+{% macro request_outcome_cell_id(alias='') -%}
+    'request_outcomes:' || {{ surrogate_key([alias ~ 'la_code', alias ~ 'period_type', alias ~ 'period_start', alias ~ 'client_status', alias ~ 'route_of_access', alias ~ 'age_band', alias ~ 'sts001_sequel']) }}
+{%- endmacro %}
+
+{% macro aggregate_suppression_cells() -%}
+    select
+        {{ request_outcome_cell_id() }} as cell_id,
+        'request_outcomes' as mart,
+        la_code,
+        period_type,
+        period_start,
+        requests as cell_count,
+        client_status || route_of_access || age_band || sts001_sequel as sort_key
+    from {{ ref('int_request_outcomes') }}
+{%- endmacro %}
+
+{# Working-age band of a detailed age band (processing_rules.md §4). #}
+{% macro working_band_of(age_band) -%}
+    case
+        when {{ age_band }} in ('18 to 24', '25 to 44', '45 to 64') then '18 to 64'
+        when {{ age_band }} in ('65 to 74', '75 to 84', '85 to 94', '95 and above') then '65 and above'
+        else {{ age_band }}
     end
 {%- endmacro %}

@@ -1,13 +1,19 @@
 -- Every published count, one long table per LA × period (metrics.md §8 "One suppression pass"):
 -- the numerator and (count) denominator of each commissioning_metrics row, plus the unpublished
 -- complement (denominator − numerator) of each percentage, whose smallness would also disclose.
--- Populations are not counts of the council's people and are never cells.
+-- Populations are not counts of the council's people and are never cells. The published
+-- aggregate marts whose cells add up to metric rows (request_outcomes, cohort_long_term_support)
+-- join the same pass, so a cell hidden in one mart cannot be recovered from another.
 
 with
 
 metric_rows as (
     select * from {{ ref('int_metrics__rows') }}
     where numerator is not null
+),
+
+aggregate_cells as (
+    {{ aggregate_suppression_cells() }}
 )
 
 select
@@ -33,3 +39,19 @@ cross join (values ('numerator'), ('denominator'), ('complement')) as part (cell
 where
     part.cell_part = 'numerator'
     or (unit = 'percent' and denominator is not null)
+
+union all
+
+select
+    cell_id,
+    cast(null as varchar) as metric_row_key,
+    'aggregate' as cell_part,
+    la_code,
+    period_type,
+    period_start,
+    mart as metric_id,
+    cast(null as varchar) as breakdown,
+    cast(null as varchar) as breakdown_value,
+    cell_count,
+    sort_key
+from aggregate_cells

@@ -3,7 +3,10 @@
 --   breakdown groups: the cells of one breakdown plus the total they add to, per part
 --     (additive_to = total: numerators to the total numerator, denominators and complements
 --     likewise; total_numerator / total_denominator: breakdown counts to that part of the total);
---   ratio triples: numerator + complement = denominator on every percentage row.
+--   ratio triples: numerator + complement = denominator on every percentage row;
+--   cross-mart: request_outcomes cells of new clients (18+ or unknown age) add up to the
+--     REQUESTS_NEW_CLIENTS total and to its route, sequel and working-age rows; cells of each
+--     client status add up to the REPEAT_REQUEST_RATE denominators.
 
 with
 
@@ -55,8 +58,64 @@ triples as (
     where metric_row_key in (select metric_row_key from cells where cell_part = 'complement')
 )
 
+request_outcomes as (
+    select
+        {{ request_outcome_cell_id() }} as cell_id,
+        la_code,
+        period_type,
+        period_start,
+        client_status,
+        route_of_access,
+        {{ working_band_of('age_band') }} as working_age_band,
+        sts001_sequel
+    from {{ ref('int_request_outcomes') }}
+    where age_band <> 'Under 18'
+),
+
+request_relations as (
+    {%- for metric, breakdown, part, value_expr, condition in [
+        ('REQUESTS_NEW_CLIENTS', 'total', 'numerator', "'Total'", "client_status = 'New'"),
+        ('REQUESTS_NEW_CLIENTS', 'route_of_access', 'numerator', 'route_of_access', "client_status = 'New'"),
+        ('REQUESTS_NEW_CLIENTS', 'sts001_sequel', 'numerator', 'sts001_sequel', "client_status = 'New'"),
+        ('REQUESTS_NEW_CLIENTS', 'working_age_band', 'numerator', 'working_age_band', "client_status = 'New'"),
+        ('REPEAT_REQUEST_RATE', 'total', 'denominator', "'Total'", 'true'),
+        ('REPEAT_REQUEST_RATE', 'client_status', 'denominator', 'client_status', 'true'),
+    ] %}
+    select
+        'request_outcomes:{{ metric }}:{{ breakdown }}:' || {{ surrogate_key(['o.la_code', 'o.period_type', 'o.period_start', value_expr]) }}
+            as relation_id,
+        o.cell_id,
+        o.la_code,
+        o.period_type,
+        o.period_start,
+        '{{ metric }}' as metric_id,
+        '{{ breakdown }}' as breakdown,
+        {{ value_expr }} as breakdown_value,
+        '{{ part }}' as cell_part
+    from request_outcomes as o
+    where {{ condition }}
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+cross_mart as (
+    select distinct relation_id, cell_id from request_relations
+    union all
+    select distinct
+        r.relation_id,
+        c.cell_id
+    from request_relations as r
+    inner join cells as c
+        on
+            r.la_code = c.la_code and r.period_type = c.period_type and r.period_start = c.period_start
+            and r.metric_id = c.metric_id and r.breakdown = c.breakdown and r.breakdown_value = c.breakdown_value
+            and r.cell_part = c.cell_part
+)
+
 select relation_id, cell_id, 'breakdown_group' as relation_kind from group_members
 union all
 select relation_id, cell_id, 'breakdown_group' as relation_kind from group_totals
 union all
 select relation_id, cell_id, 'ratio' as relation_kind from triples
+union all
+select relation_id, cell_id, 'cross_mart' as relation_kind from cross_mart
