@@ -156,7 +156,7 @@ ranked_lines as (
         *,
         row_number() over (
             partition by la_code, person_key, period_type, period_start, snapshot
-            order by setting_rank, line_start_date desc, event_key
+            order by setting_rank asc, line_start_date desc, event_key asc
         ) as line_rank,
         count(*) filter (where is_community) over (
             partition by la_code, person_key, period_type, period_start, snapshot
