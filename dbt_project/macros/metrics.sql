@@ -1,7 +1,7 @@
 {# The metric-cell models that feed commissioning_metrics (one per metric family, each with the
    columns documented on int_metric_cells). A family is listed once it is built. #}
 {% macro metric_cell_models() -%}
-    {{ return(['int_metric_cells__requests', 'int_metric_cells__reablement', 'int_metric_cells__cohorts', 'int_metric_cells__waiting_times', 'int_metric_cells__hospital']) }}
+    {{ return(['int_metric_cells__requests', 'int_metric_cells__reablement', 'int_metric_cells__lts', 'int_metric_cells__cohorts', 'int_metric_cells__waiting_times', 'int_metric_cells__hospital']) }}
 {%- endmacro %}
 
 {# A published value from exact counts (metrics.md §1.2): half away from zero, once, 1 dp, via
@@ -38,6 +38,10 @@
     'request_outcomes:' || {{ surrogate_key([alias ~ 'la_code', alias ~ 'period_type', alias ~ 'period_start', alias ~ 'client_status', alias ~ 'route_of_access', alias ~ 'age_band', alias ~ 'sts001_sequel']) }}
 {%- endmacro %}
 
+{% macro lts_cube_cell_id(alias='') -%}
+    'cohort_long_term_support:' || {{ surrogate_key([alias ~ 'la_code', alias ~ 'period_type', alias ~ 'period_start', alias ~ 'snapshot', alias ~ 'support_setting', alias ~ 'primary_support_reason', alias ~ 'age_band']) }}
+{%- endmacro %}
+
 {% macro aggregate_suppression_cells() -%}
     select
         {{ request_outcome_cell_id() }} as cell_id,
@@ -48,6 +52,16 @@
         requests as cell_count,
         client_status || route_of_access || age_band || sts001_sequel as sort_key
     from {{ ref('int_request_outcomes') }}
+    union all
+    select
+        {{ lts_cube_cell_id() }} as cell_id,
+        'cohort_long_term_support' as mart,
+        la_code,
+        period_type,
+        period_start,
+        people as cell_count,
+        snapshot || support_setting || primary_support_reason || age_band as sort_key
+    from {{ ref('int_cohort_long_term_support') }}
 {%- endmacro %}
 
 {# Working-age band of a detailed age band (processing_rules.md §4). #}

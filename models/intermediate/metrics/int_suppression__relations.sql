@@ -6,7 +6,8 @@
 --   ratio triples: numerator + complement = denominator on every percentage row;
 --   cross-mart: request_outcomes cells of new clients (18+ or unknown age) add up to the
 --     REQUESTS_NEW_CLIENTS total and to its route, sequel and working-age rows; cells of each
---     client status add up to the REPEAT_REQUEST_RATE denominators.
+--     client status add up to the REPEAT_REQUEST_RATE denominators; cohort_long_term_support
+--     cells add up to each LTS snapshot metric's total and its setting, PSR and age-band rows.
 
 with
 
@@ -56,7 +57,7 @@ triples as (
         cell_id
     from cells
     where metric_row_key in (select metric_row_key from cells where cell_part = 'complement')
-)
+),
 
 request_outcomes as (
     select
@@ -98,13 +99,59 @@ request_relations as (
     {%- endfor %}
 ),
 
+lts_cube as (
+    select
+        {{ lts_cube_cell_id() }} as cell_id,
+        la_code,
+        period_type,
+        period_start,
+        case snapshot
+            when 'during_period' then 'LTS_PEOPLE_DURING_YEAR'
+            when 'at_period_end' then 'LTS_PEOPLE_AT_YEAR_END'
+            else 'LTS_PEOPLE_OVER_12_MONTHS'
+        end as metric_id,
+        support_setting,
+        primary_support_reason,
+        age_band
+    from {{ ref('int_cohort_long_term_support') }}
+),
+
+lts_relations as (
+    {%- for breakdown, value_expr in [
+        ('total', "'Total'"),
+        ('support_setting', 'support_setting'),
+        ('psr_group', 'primary_support_reason'),
+        ('age_band', 'age_band'),
+    ] %}
+    select
+        'cohort_long_term_support:{{ breakdown }}:' || {{ surrogate_key(['la_code', 'period_type', 'period_start', 'metric_id', value_expr]) }}
+            as relation_id,
+        cell_id,
+        la_code,
+        period_type,
+        period_start,
+        metric_id,
+        '{{ breakdown }}' as breakdown,
+        {{ value_expr }} as breakdown_value,
+        'numerator' as cell_part
+    from lts_cube
+    {{ "union all" if not loop.last }}
+    {%- endfor %}
+),
+
+cross_mart_members as (
+    select * from request_relations
+    union all
+    select * from lts_relations
+),
+
 cross_mart as (
-    select distinct relation_id, cell_id from request_relations
+    select distinct relation_id, cell_id from cross_mart_members
     union all
     select distinct
         r.relation_id,
         c.cell_id
-    from request_relations as r
+    from cross_mart_members as r
     inner join cells as c
         on
             r.la_code = c.la_code and r.period_type = c.period_type and r.period_start = c.period_start

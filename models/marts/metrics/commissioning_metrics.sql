@@ -12,8 +12,6 @@ metric_rows as (
 cell_outcome as (
     select
         c.metric_row_key,
-        max(case when c.cell_part = 'numerator' and o.is_suppressed then 1 else 0 end) as numerator_hidden,
-        max(case when c.cell_part = 'denominator' and o.is_suppressed then 1 else 0 end) as denominator_hidden,
         max(case when o.is_suppressed then 1 else 0 end) as any_hidden,
         max(case when o.suppression_reason = 'small_count' then 1 else 0 end) as any_small
     from {{ ref('int_suppression__cells') }} as c
@@ -31,8 +29,6 @@ settled as (
     select
         m.*,
         coalesce(o.any_hidden, 0) = 1 as is_suppressed,
-        coalesce(o.numerator_hidden, 0) = 1 as numerator_hidden,
-        coalesce(o.denominator_hidden, 0) = 1 as denominator_hidden,
         case
             when m.value_null_reason in (
                 'input_not_supplied', 'no_covering_submission', 'insufficient_lookback',
@@ -60,8 +56,9 @@ select
     metric_name,
     breakdown,
     breakdown_value,
-    case when not numerator_hidden then numerator end as numerator,
-    case when not denominator_hidden and not (is_suppressed and unit = 'percent') then denominator end as denominator,
+    -- a suppressed row is hidden whole (metrics.md §8): its counts as well as its value
+    case when not is_suppressed then numerator end as numerator,
+    case when not (is_suppressed and unit = 'percent') then denominator end as denominator,
     case when suppression_reason is null then exact_value end as value,
     unit,
     is_suppressed,

@@ -14,7 +14,7 @@ loaded as (
         la_code,
         mid_year,
         band.age_band,
-        sum(
+        cast(sum(
             case
                 when band.age_band = '18 to 64' and age between 18 and 64 then population
                 when band.age_band = '65 and above' and age >= 65 then population
@@ -24,7 +24,7 @@ loaded as (
                 when band.age_band = '85 and over' and age >= 85 then population
                 else 0
             end
-        ) as population,
+        ) as bigint) as population,
         max(vintage) as vintage,
         false as is_latest_available_fallback
     from single_years
