@@ -65,8 +65,58 @@ def good_metrics() -> pd.DataFrame:
     return frame
 
 
+def good_cohort() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "la_code": ["E06000005"] * 3,
+            "period_type": ["financial_year"] * 3,
+            "period_start": pd.to_datetime(["2024-04-01"] * 3),
+            "period_end": pd.to_datetime(["2025-03-31"] * 3),
+            "financial_year": ["2024-25"] * 3,
+            "snapshot": ["during_period", "at_period_end", "over_12_months"],
+            "support_setting": ["Nursing", "Residential", "Community: Direct Payment"],
+            "primary_support_reason": ["Physical support"] * 3,
+            "age_band": ["85 to 94"] * 3,
+            "people": [12.0, None, 0.0],
+            "is_suppressed": [False, True, False],
+            "suppression_reason": [None, "small_count", None],
+        }
+    )
+
+
 def test_every_suite_is_tested_here() -> None:
-    assert suite_names() == ["commissioning_metrics", "fct_service_costs"]
+    assert suite_names() == ["cohort_long_term_support", "commissioning_metrics", "fct_service_costs"]
+
+
+def test_good_cohort_passes() -> None:
+    assert validate_frame(good_cohort(), load_suite("cohort_long_term_support"), "error").success
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expectation"),
+    [
+        ("people", 3.0, "expect_column_values_to_not_be_in_set"),  # an unsuppressed small count
+        ("people", -1.0, "expect_column_values_to_be_between"),
+        ("snapshot", "sometime", "expect_column_values_to_be_in_set"),
+        ("support_setting", None, "expect_column_values_to_not_be_null"),
+        ("age_band", "85 to 94", "expect_compound_columns_to_be_unique"),  # made a duplicate below
+    ],
+)
+def test_broken_cohort_fails_the_blocking_suite(column: str, value, expectation: str) -> None:
+    frame = good_cohort()
+    frame[column] = frame[column].astype(object)
+    frame.loc[0, column] = value
+    if expectation == "expect_compound_columns_to_be_unique":
+        frame.loc[1, ["snapshot", "support_setting"]] = frame.loc[0, ["snapshot", "support_setting"]]
+    result = validate_frame(frame, load_suite("cohort_long_term_support"), "error")
+    assert not result.success
+    assert expectation in {f.expectation for f in result.failures}
+
+
+def test_cohort_with_a_person_column_fails() -> None:
+    leaky = good_cohort().assign(person_key="abc")
+    failures = {f.expectation for f in validate_frame(leaky, load_suite("cohort_long_term_support"), "error").failures}
+    assert "expect_table_columns_to_match_set" in failures
 
 
 def test_good_metrics_pass() -> None:
