@@ -70,6 +70,58 @@ def test_marts_hold_the_demo_council(demo_build) -> None:
     assert query(warehouse, "select count(*) from marts.fct_events")[0][0] < loaded
 
 
+# metrics.md §7 national anchors, as wide bands: a sanity check of generator and models together,
+# not a target. (metric_id, low, high) for the latest financial year of the demo council.
+ANCHOR_BANDS = [
+    ("ASCOF_2A", 70.0, 85.0),  # old 2D: 79.5% (2019-20), 74.9% (2020-21)
+    ("ASCOF_3D_2A", 20.0, 35.0),  # old 1C(2A): 26.2%, 25.5%
+    ("ASCOF_2E_LD", 65.0, 90.0),  # old 1G: 78.8% (2021-22)
+    ("ASCOF_2C", 300.0, 900.0),  # old 2A(2): 584-659 per 100,000 aged 65+
+    ("ASCOF_2B", 5.0, 30.0),  # old 2A(1): 12.8-14.6 per 100,000 aged 18-64
+    ("LD_PAID_EMPLOYMENT", 2.0, 12.0),  # old 1E: 5.7% (2016-17)
+]
+
+
+def test_headline_metrics_land_near_the_national_anchors(demo_build) -> None:
+    warehouse, result = demo_build
+    rows = dict(
+        query(
+            warehouse,
+            """
+            select metric_id, value from marts.commissioning_metrics
+            where breakdown = 'total' and period_type = 'financial_year'
+              and period_end = (select max(period_end) from marts.commissioning_metrics where period_type = 'financial_year')
+            """,
+        )
+    )
+    for metric_id, low, high in ANCHOR_BANDS:
+        assert rows[metric_id] is not None and low <= rows[metric_id] <= high, (metric_id, rows[metric_id])
+    # every catalogued metric is published; ASCOF_2D has no hospital extract in the demo: NULL with a reason
+    assert len(rows) == 21
+    assert rows["ASCOF_2D"] is None
+    reason = query(
+        warehouse,
+        "select distinct suppression_reason from marts.commissioning_metrics where metric_id = 'ASCOF_2D'",
+    )
+    assert reason == [("input_not_supplied",)]
+    assert "headline metrics, E06000005 2024-25" in result.stdout and "ASCOF_2A" in result.stdout
+
+
+def test_published_aggregates_never_show_small_counts(demo_build) -> None:
+    warehouse, _ = demo_build
+    for table, column in (
+        ("commissioning_metrics", "numerator"),
+        ("cohort_long_term_support", "people"),
+        ("request_outcomes", "requests"),
+        ("waiting_times", "requests"),
+    ):
+        small = query(warehouse, f"select count(*) from marts.{table} where {column} between 1 and 4")[0][0]
+        suppressed = query(warehouse, f"select count(*) from marts.{table} where is_suppressed")[0][0]
+        assert small == 0, table
+        if table != "waiting_times":  # the demo's quarterly waits are all large
+            assert suppressed > 0, table  # the demo has small cells, so suppression really ran
+
+
 def test_every_load_balances(demo_build) -> None:
     warehouse, _ = demo_build
     assert query(warehouse, "select count(*) from marts.load_audit where rows_in <> rows_loaded + rows_rejected") == [
