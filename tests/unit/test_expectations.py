@@ -35,7 +35,8 @@ def good_metrics() -> pd.DataFrame:
     import csv
     from pathlib import Path
 
-    ids = [r["metric_id"] for r in csv.DictReader(Path("seeds/metrics/metric_catalogue.csv").open())]
+    with Path("seeds/metrics/metric_catalogue.csv").open() as handle:
+        ids = [r["metric_id"] for r in csv.DictReader(handle)]
     n = len(ids)
     frame = pd.DataFrame(
         {
