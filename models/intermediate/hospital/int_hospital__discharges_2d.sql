@@ -34,7 +34,7 @@ long_term_lines as (
 in_scope as (
     select
         d.*,
-        exists (
+        exists(
             select 1 from long_term_lines as l
             where
                 l.la_code = d.la_code and l.person_key = d.person_key
@@ -44,7 +44,7 @@ in_scope as (
                 and l.event_start_date <= d.admission_date
                 and (l.event_end_date is null or l.event_end_date >= d.admission_date)
         ) as in_bedded_or_prison_support,
-        exists (
+        exists(
             select 1 from long_term_lines as l
             where
                 l.la_code = d.la_code and l.person_key = d.person_key
@@ -64,7 +64,8 @@ in_scope as (
 ),
 
 eligible as (
-    select * from in_scope where not in_bedded_or_prison_support
+    select * from in_scope
+    where not in_bedded_or_prison_support
 ),
 
 -- the latest qualifying discharge of each episode is the one linked to it
@@ -93,9 +94,10 @@ episode_links as (
 outcomes as (
     select
         d.*,
-        exists (
+        exists(
             select 1 from episode_links as k
-            where k.load_id = d.load_id and k.row_number = d.row_number
+            where
+                k.load_id = d.load_id and k.row_number = d.row_number
         ) as is_linked_to_reablement,
         coalesce(
             dd.date_of_death is not null
@@ -103,14 +105,14 @@ outcomes as (
             and dd.date_of_death <= {{ add_days('d.discharge_date', followup) }},
             false
         ) as died_within_followup,
-        exists (
+        exists(
             select 1 from discharges as r
             where
                 r.la_code = d.la_code and r.person_key = d.person_key
                 and r.admission_date > d.discharge_date
                 and r.admission_date <= {{ add_days('d.discharge_date', followup) }}
         ) as readmitted_within_followup,
-        exists (
+        exists(
             select 1 from long_term_lines as l
             where
                 l.la_code = d.la_code and l.person_key = d.person_key

@@ -17,23 +17,23 @@ parts as (
     from discharges
     union all
     select
-        la_code, period_type, period_start, period_end, 'part', '1',
-        is_linked_to_reablement, stayed_in_community, is_provisional, has_dq_flags
+        la_code, period_type, period_start, period_end, 'part' as breakdown, '1' as breakdown_value,
+        is_linked_to_reablement as in_denominator, stayed_in_community as in_numerator, is_provisional, has_dq_flags
     from discharges
     union all
     -- part 2: share of eligible discharges that got reablement
     select
-        la_code, period_type, period_start, period_end, 'part', '2',
-        true, is_linked_to_reablement, is_provisional, has_dq_flags
+        la_code, period_type, period_start, period_end, 'part' as breakdown, '2' as breakdown_value,
+        true as in_denominator, is_linked_to_reablement as in_numerator, is_provisional, has_dq_flags
     from discharges
     union all
     select
-        la_code, period_type, period_start, period_end, 'lts_at_admission',
+        la_code, period_type, period_start, period_end, 'lts_at_admission' as breakdown,
         case
             when in_community_support then 'In long-term community support'
             else 'Not in long-term support'
-        end,
-        is_linked_to_reablement, stayed_in_community, is_provisional, has_dq_flags
+        end as breakdown_value,
+        is_linked_to_reablement as in_denominator, stayed_in_community as in_numerator, is_provisional, has_dq_flags
     from discharges
 )
 

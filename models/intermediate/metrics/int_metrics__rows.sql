@@ -76,7 +76,11 @@ joined as (
         on w.la_code = p.la_code and w.period_type = p.period_type and w.period_start = p.period_start
     left join {{ ref('metric_breakdowns') }} as b on w.metric_id = b.metric_id and w.breakdown = b.breakdown
     left join (
-        select label, min(sort_order) as sort_order from {{ ref('ref_code_lists') }} group by label
+        select
+            label,
+            min(sort_order) as sort_order
+        from {{ ref('ref_code_lists') }}
+        group by label
     ) as l on w.breakdown_value = l.label
 ),
 

@@ -17,28 +17,28 @@ aggregate_cells as (
 )
 
 select
-    metric_row_key || ':' || part.cell_part as cell_id,
-    metric_row_key,
+    m.metric_row_key || ':' || part.cell_part as cell_id,
+    m.metric_row_key,
     part.cell_part,
-    la_code,
-    period_type,
-    period_start,
-    metric_id,
-    breakdown,
-    breakdown_value,
+    m.la_code,
+    m.period_type,
+    m.period_start,
+    m.metric_id,
+    m.breakdown,
+    m.breakdown_value,
     case part.cell_part
-        when 'numerator' then numerator
-        when 'denominator' then denominator
-        else complement
+        when 'numerator' then m.numerator
+        when 'denominator' then m.denominator
+        else m.complement
     end as cell_count,
     -- ties in secondary suppression go by breakdown sort order (metrics.md §1.3)
-    lpad(cast(breakdown_sort_order as varchar), 3, '0') || lpad(cast(value_sort_order as varchar), 4, '0')
-    || breakdown_value as sort_key
-from metric_rows
+    lpad(cast(m.breakdown_sort_order as varchar), 3, '0') || lpad(cast(m.value_sort_order as varchar), 4, '0')
+    || m.breakdown_value as sort_key
+from metric_rows as m
 cross join (values ('numerator'), ('denominator'), ('complement')) as part (cell_part)
 where
     part.cell_part = 'numerator'
-    or (unit = 'percent' and denominator is not null)
+    or (m.unit = 'percent' and m.denominator is not null)
 
 union all
 

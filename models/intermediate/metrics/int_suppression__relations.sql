@@ -56,7 +56,11 @@ triples as (
         metric_row_key || ':ratio' as relation_id,
         cell_id
     from cells
-    where metric_row_key in (select metric_row_key from cells where cell_part = 'complement')
+    where metric_row_key in (
+        select complements.metric_row_key
+        from cells as complements
+        where complements.cell_part = 'complement'
+    )
 ),
 
 request_outcomes as (

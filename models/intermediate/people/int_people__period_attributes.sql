@@ -81,7 +81,7 @@ latest_service as (
         e.service_component,
         row_number() over (
             partition by pp.la_code, pp.person_id, pp.period_type, pp.period_start
-            order by e.event_start_date desc, e.event_end_date desc nulls first, e.event_key
+            order by e.event_start_date desc, e.event_end_date desc nulls first, e.event_key asc
         ) as service_rank
     from people_in_period as pp
     inner join events as e

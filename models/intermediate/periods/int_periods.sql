@@ -50,15 +50,15 @@ candidates as (
     from period_ends
     union all
     select
-        la_code,
-        period_type,
-        cast({{ dbt.dateadd('month', -12, add_days('quarter_end', 1)) }} as date) as period_start,
-        quarter_end as period_end,
-        data_start_date,
-        data_end_date
-    from period_ends
+        pe.la_code,
+        kinds.period_type,
+        cast({{ dbt.dateadd('month', -12, add_days('pe.quarter_end', 1)) }} as date) as period_start,
+        pe.quarter_end as period_end,
+        pe.data_start_date,
+        pe.data_end_date
+    from period_ends as pe
     cross join (values ('rolling_12m'), ('financial_year')) as kinds (period_type)
-    where period_type = 'rolling_12m' or extract(month from quarter_end) = 3
+    where kinds.period_type = 'rolling_12m' or extract(month from pe.quarter_end) = 3
 ),
 
 in_span as (

@@ -11,27 +11,27 @@ single_years as (
 
 loaded as (
     select
-        la_code,
-        mid_year,
+        single_years.la_code,
+        single_years.mid_year,
         band.age_band,
         cast(sum(
             case
-                when band.age_band = '18 to 64' and age between 18 and 64 then population
-                when band.age_band = '65 and above' and age >= 65 then population
-                when band.age_band = '18 and over' and age >= 18 then population
-                when band.age_band = '65 to 74' and age between 65 and 74 then population
-                when band.age_band = '75 to 84' and age between 75 and 84 then population
-                when band.age_band = '85 and over' and age >= 85 then population
+                when band.age_band = '18 to 64' and single_years.age between 18 and 64 then single_years.population
+                when band.age_band = '65 and above' and single_years.age >= 65 then single_years.population
+                when band.age_band = '18 and over' and single_years.age >= 18 then single_years.population
+                when band.age_band = '65 to 74' and single_years.age between 65 and 74 then single_years.population
+                when band.age_band = '75 to 84' and single_years.age between 75 and 84 then single_years.population
+                when band.age_band = '85 and over' and single_years.age >= 85 then single_years.population
                 else 0
             end
         ) as bigint) as population,
-        max(vintage) as vintage,
+        max(single_years.vintage) as vintage,
         false as is_latest_available_fallback
     from single_years
     cross join (
         values ('18 to 64'), ('65 and above'), ('18 and over'), ('65 to 74'), ('75 to 84'), ('85 and over')
     ) as band (age_band)
-    group by la_code, mid_year, band.age_band
+    group by single_years.la_code, single_years.mid_year, band.age_band
 ),
 
 fallbacks as (
