@@ -22,6 +22,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 DATE_FORMATS = ("iso", "uk")
 PERSON_ID_RULES = ("coalesce", "hybrid")
+ASCOF_2A_METHODS = ("dhsc_2425", "nhse_2324")  # processing_rules.md §12
 
 
 class ConfigError(ValueError):
@@ -42,6 +43,7 @@ class Settings:
     warehouse_dir: Path
     extracts_dir: Path | None = None
     person_id_rule: str = "coalesce"
+    ascof_2a_method: str = "dhsc_2425"
     allow_test_nhs_numbers: bool = False
     max_plausible_age: int = 115
     null_tokens: tuple[str, ...] = ("NULL",)
@@ -70,6 +72,7 @@ class Settings:
         """The settings dbt models read (processing_rules.md §0)."""
         return {
             "person_id_rule": self.person_id_rule,
+            "ascof_2a_method": self.ascof_2a_method,
             "max_plausible_age": self.max_plausible_age,
             "conversation_keywords": list(self.conversation_keywords),
         }
@@ -138,6 +141,9 @@ def load_settings(
     rule = str(pick("person_id_rule", "coalesce"))
     if rule not in PERSON_ID_RULES:
         raise ConfigError(f"person_id_rule must be one of {PERSON_ID_RULES}, not {rule!r}")
+    method = str(pick("ascof_2a_method", "dhsc_2425"))
+    if method not in ASCOF_2A_METHODS:
+        raise ConfigError(f"ascof_2a_method must be one of {ASCOF_2A_METHODS}, not {method!r}")
     allow = pick("allow_test_nhs_numbers", False)
     key = env.get("ASCW_HMAC_KEY")
     key_file = env.get("ASCW_HMAC_KEY_FILE") or raw.get("hmac_key_file")
@@ -149,6 +155,7 @@ def load_settings(
         warehouse_dir=warehouse,
         extracts_dir=Path(extracts).resolve() if extracts else None,
         person_id_rule=rule,
+        ascof_2a_method=method,
         allow_test_nhs_numbers=_env_bool(allow) if isinstance(allow, str) else bool(allow),
         max_plausible_age=int(pick("max_plausible_age", 115)),
         null_tokens=tuple(raw.get("null_tokens", ("NULL",))),

@@ -211,7 +211,7 @@ def test_nhse_2324_method_shortens_the_window(warehouse: Path) -> None:
     # Community (25 Jun) is now outside the window (20 Jun + 3 = 23 Jun), so its sequel is its own outcome,
     # NFA: Support ended as planned -> 2A denominator 7, numerator 7. Runs last: it changes the warehouse.
     settings = make_settings(warehouse / "wh", warehouse / "extracts")
-    build(settings, "run", "int_reablement__episode_lines+", ascof_2a_method="nhse_2324")
+    build(settings, "run", "int_reablement__episode_lines+,+int_metric_cells__reablement", ascof_2a_method="nhse_2324")
     assert cells(warehouse, "2025-03-31", "ASCOF_2A", "total") == {"Total": [7, 7, None, True, 8, 0]}
     assert cells(warehouse, "2025-03-31", "ASCOF_2A", "sequel") == {
         "NFA: Support ended as planned": [7, None, "not_applicable", True, 7, 0],

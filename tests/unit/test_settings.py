@@ -44,6 +44,7 @@ def test_warehouse_config_file_is_found_automatically(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("person_id_rule: nhs\n", "person_id_rule must be one of"),
+        ("ascof_2a_method: salt\n", "ascof_2a_method must be one of"),
         ("las:\n  E06000005:\n    date_formats: [us]\n", "date_formats ['us'] not supported"),
         ("- a list\n", "must hold a mapping"),
     ],
