@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import LA, row, write_cld
-from conftest import TEST_KEY, make_settings
+from conftest import TEST_KEY
+from dbt_warehouse import dbt, load_and_build, query, settings_for
 from hospital_builder import NHS, discharge, write_discharges
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
 
 
 def keyed(value: str) -> str:
@@ -56,22 +52,8 @@ def staged(tmp_path_factory: pytest.TempPathFactory) -> Path:
                       treatment_function_code="501", date_of_birth="", age_at_discharge="66"),
         ],
     )  # fmt: skip
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        assert [r.status for r in load_folder(con, extracts, settings)] == ["loaded", "loaded"]
-    result = run_dbt(
-        ["build", "--select", "+stg_hospital__discharges", "--vars", json.dumps(settings.dbt_vars())], settings
-    )
-    assert result.success, result.exception
+    load_and_build(root, extracts, "+stg_hospital__discharges")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_staging_person_key_is_cld_person_key(staged: Path) -> None:
@@ -108,10 +90,7 @@ def test_staging_flags(staged: Path) -> None:
 
 def test_staging_hybrid_rule_excludes_a_linked_la_id(staged: Path) -> None:
     # Under hybrid, P1 appears with an NHS number (CLD and discharge rows), so row 5 has no key.
-    settings = make_settings(staged / "wh", staged / "extracts")
-    variables = {**settings.dbt_vars(), "person_id_rule": "hybrid"}
-    result = run_dbt(["run", "--select", "stg_hospital__discharges", "--vars", json.dumps(variables)], settings)
-    assert result.success, result.exception
+    dbt(settings_for(staged), "run", "stg_hospital__discharges", person_id_rule="hybrid")
     rows = query(
         staged, "select row_number, person_key is null, identity_exclusion from staging.stg_hospital__discharges"
     )

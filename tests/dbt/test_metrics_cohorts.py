@@ -11,17 +11,12 @@ and population_E06000005.csv for mid-2024: 20,000 people aged 18-64 (age 30) and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import LA, row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import load_and_build, query, write_population
 
 FILE_A = {"reporting_period_start_date": "2023-04-01", "reporting_period_end_date": "2024-03-31"}
 RES = "Long Term Support: Residential Care"
@@ -192,13 +187,11 @@ def file_b_rows() -> list[dict[str, str]]:
     ]
 
 
-def population_csv(path: Path) -> Path:
+def population_rows() -> list[tuple[str, int, int, int, int]]:
     # mid-2024: age 30 → 10,000 + 10,000 = 20,000 (18-64); age 70 → 2,500 + 2,500 = 5,000 (65+)
-    lines = ["la_code,mid_year,sex,age,population"]
-    for sex in (1, 2):
-        lines += [f"{LA},2024,{sex},10,7000", f"{LA},2024,{sex},30,10000", f"{LA},2024,{sex},70,2500"]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return [
+        (LA, 2024, sex, age, population) for sex in (1, 2) for age, population in ((10, 7000), (30, 10000), (70, 2500))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -207,24 +200,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     extracts = root / "extracts"
     write_cld(extracts / "cld_E06000005_2024-05-10.csv", file_a_rows())
     write_cld(extracts / "cld_E06000005_2025-05-10.csv", file_b_rows())
-    population_csv(extracts / "population_E06000005.csv")
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 3, [(r.status, r.message) for r in results]
-    result = run_dbt(
-        ["build", "--select", "+int_metric_cells__cohorts", "--vars", json.dumps(settings.dbt_vars())], settings
-    )
-    assert result.success, result.exception
+    write_population(extracts / "population_E06000005.csv", population_rows())
+    load_and_build(root, extracts, "+int_metric_cells__cohorts")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def cells(root: Path, metric_id: str, breakdown: str = "total", start: str = "2024-04-01") -> dict:

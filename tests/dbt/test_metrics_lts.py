@@ -23,17 +23,12 @@ People (born 1950 unless said; all long-term lines open unless an end is given):
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import load_and_build, query
 
 Y1 = {"reporting_period_start_date": "2023-04-01", "reporting_period_end_date": "2024-03-31"}
 RES = {"service_type": "Long Term Support: Residential Care", "service_component": "Long Term Residential Care"}
@@ -93,32 +88,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     extracts = root / "extracts"
     write_cld(extracts / "cld_E06000005_2024-05-10.csv", year_1_rows())
     write_cld(extracts / "cld_E06000005_2025-05-10.csv", year_2_rows())
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 2
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "+int_metric_cells__lts",
-            "+fct_lts_cohort",
-            "+int_cohort_long_term_support",
-            "--vars",
-            json.dumps(settings.dbt_vars()),
-        ],
-        settings,
-    )
-    assert result.success, result.exception
+    load_and_build(root, extracts, "+int_metric_cells__lts +fct_lts_cohort +int_cohort_long_term_support")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def cells(root: Path, metric_id: str, year_start: str, breakdown: str = "total") -> dict[str, tuple]:

@@ -21,17 +21,12 @@ hospital, 3 unable to classify -> 30/34) at small scale.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import dbt, load_and_build, query, settings_for
 
 FILE_A_PERIOD = {"reporting_period_start_date": "2023-04-01", "reporting_period_end_date": "2024-03-31"}
 FILE_B_PERIOD = {"reporting_period_start_date": "2024-04-01", "reporting_period_end_date": "2025-03-31"}
@@ -79,26 +74,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     extracts = root / "extracts"
     write_cld(extracts / "cld_E06000005_2024-05-10.csv", file_a_rows())
     write_cld(extracts / "cld_E06000005_2025-05-10.csv", file_b_rows())
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 2
-    build(settings, "build", SELECT)
+    load_and_build(root, extracts, SELECT)
     return root
-
-
-def build(settings, command: str, select: str, **variables) -> None:
-    merged = {**settings.dbt_vars(), **variables}
-    result = run_dbt([command, "--select", select, "--vars", json.dumps(merged)], settings)
-    assert result.success, result.output[-4000:]
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def cells(root: Path, period_end: str, metric_id: str, breakdown: str, period_type: str = "financial_year") -> dict:
@@ -210,8 +187,8 @@ def test_nhse_2324_method_shortens_the_window(warehouse: Path) -> None:
     # Rebuild the reablement models with ascof_2a_method = nhse_2324 (cluster gap 1, window 3): N7's LT
     # Community (25 Jun) is now outside the window (20 Jun + 3 = 23 Jun), so its sequel is its own outcome,
     # NFA: Support ended as planned -> 2A denominator 7, numerator 7. Runs last: it changes the warehouse.
-    settings = make_settings(warehouse / "wh", warehouse / "extracts")
-    build(settings, "run", "int_reablement__episode_lines+,+int_metric_cells__reablement", ascof_2a_method="nhse_2324")
+    selection = "int_reablement__episode_lines+,+int_metric_cells__reablement"
+    dbt(settings_for(warehouse), "run", selection, ascof_2a_method="nhse_2324")
     assert cells(warehouse, "2025-03-31", "ASCOF_2A", "total") == {"Total": [7, 7, None, True, 8, 0]}
     assert cells(warehouse, "2025-03-31", "ASCOF_2A", "sequel") == {
         "NFA: Support ended as planned": [7, None, "not_applicable", True, 7, 0],

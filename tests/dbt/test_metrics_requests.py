@@ -30,17 +30,12 @@ People (all service users with new-client requests unless said; default birth 19
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import LA, row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import load_and_build, query, write_population
 
 YOUNG = "1980-01-10"  # proxy DoB 1980-01-01: 44 in 2024 → 18 to 64
 FILE_A = {"reporting_period_start_date": "2023-04-01", "reporting_period_end_date": "2024-03-31"}
@@ -154,7 +149,7 @@ def file_b_rows() -> list[dict[str, str]]:
     ]
 
 
-def write_population(path: Path) -> None:
+def population_rows() -> list[tuple[str, int, str, int, int]]:
     # One single year of age stands for each band: age 10 (under 18, never used), 40 (18-64), 70 (65+).
     rows = [
         (2023, 10, 30_000),
@@ -164,11 +159,7 @@ def write_population(path: Path) -> None:
         (2024, 40, 200_000),
         (2024, 70, 50_000),
     ]
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["la_code", "mid_year", "sex", "age", "population"])
-        for mid_year, age, population in rows:
-            writer.writerow([LA, mid_year, "", age, population])
+    return [(LA, mid_year, "", age, population) for mid_year, age, population in rows]
 
 
 @pytest.fixture(scope="module")
@@ -177,31 +168,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     extracts = root / "extracts"
     write_cld(extracts / "cld_E06000005_2024-05-10.csv", file_a_rows())
     write_cld(extracts / "cld_E06000005_2025-05-10.csv", file_b_rows())
-    write_population(extracts / f"population_{LA}.csv")
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 3
-    result = run_dbt(
-        [
-            "build",
-            "--select",
-            "+int_metric_cells__requests +fct_requests +int_request_outcomes",
-            "--vars",
-            json.dumps(settings.dbt_vars()),
-        ],
-        settings,
-    )
-    assert result.success, result.exception
+    write_population(extracts / f"population_{LA}.csv", population_rows())
+    load_and_build(root, extracts, "+int_metric_cells__requests +fct_requests +int_request_outcomes")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def cell(root: Path, metric_id: str, breakdown: str, value: str, period_start: str = "2024-04-01") -> tuple:

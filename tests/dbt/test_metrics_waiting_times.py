@@ -25,18 +25,13 @@ People (default birth 1950-06 → 73/74, band 65 and above; "1980-01" → 44, ba
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import load_and_build, query
 
 FILE_A = {"reporting_period_start_date": "2023-04-01", "reporting_period_end_date": "2024-03-31"}
 WORKING_AGE = {"date_of_birth": "1980-01-15"}
@@ -137,22 +132,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     extracts = root / "extracts"
     write_cld(extracts / "cld_E06000005_2024-05-15.csv", file_a_rows())
     write_cld(extracts / "cld_E06000005_2025-05-15.csv", file_b_rows())
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 2
-    selection = "+int_metric_cells__waiting_times +int_waiting_times"
-    result = run_dbt(["build", "--select", selection, "--vars", json.dumps(settings.dbt_vars())], settings)
-    assert result.success, result.exception
+    load_and_build(root, extracts, "+int_metric_cells__waiting_times +int_waiting_times")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_scope_drops_nfa_hospital_under_25_and_existing_clients(warehouse: Path) -> None:

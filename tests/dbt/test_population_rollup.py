@@ -6,17 +6,11 @@ Two population files (project simple layout) go through load_folder and one dbt 
 
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
+from dbt_warehouse import load_and_build, query, write_population
 
 WORCESTERSHIRE_DISTRICTS = ["E07000234", "E07000235", "E07000236", "E07000237", "E07000238", "E07000239"]
 WARWICKSHIRE_DISTRICTS = ["E07000218", "E07000219", "E07000220", "E07000221", "E07000222"]
@@ -51,36 +45,14 @@ def second_file() -> list[tuple[str, int, str, int, int]]:
     return [(code, 2024, "persons", 70, i + 1) for i, code in enumerate(WARWICKSHIRE_DISTRICTS)]
 
 
-def write_population(path: Path, rows: list[tuple[str, int, str, int, int]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["la_code", "mid_year", "sex", "age", "population"])
-        writer.writerows(rows)
-
-
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("population")
     extracts = root / "extracts"
     write_population(extracts / "population_2024-08-01.csv", first_file())
     write_population(extracts / "population_2025-01-15.csv", second_file())
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        assert [r.status for r in load_folder(con, extracts, settings)] == ["loaded", "loaded"]
-    result = run_dbt(
-        ["build", "--select", "+ref_population +dim_la", "--vars", json.dumps(settings.dbt_vars())], settings
-    )
-    assert result.success, result.exception
+    load_and_build(root, extracts, "+ref_population +dim_la")
     return root
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_districts_roll_up_to_their_county_and_never_add_the_county_row(warehouse: Path) -> None:

@@ -14,14 +14,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cld_builder import row, write_cld
-from conftest import make_settings
-from orchestration.defs.ingest.load import load_folder, withdraw_load
+from dbt_warehouse import dbt, load_and_build, query, settings_for
+from orchestration.defs.ingest.load import withdraw_load
 from orchestration.defs.ingest.store import connect
-from orchestration.defs.transform.project import run_dbt
 
 HOURLY = {
     "service": True,
@@ -124,26 +122,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_cld(extracts / "cld_E06000005_2024-08-10.csv", file_a_rows())
     write_cld(extracts / "cld_E06000005_2025-05-10.csv", file_b_rows(resubmission=False))
     write_cld(extracts / "cld_E06000005_2025-06-01.csv", file_b_rows(resubmission=True))
-    settings = make_settings(root / "wh", extracts)
-    with connect(settings.duckdb_path) as con:
-        results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"] * 3
-    build(settings)
+    load_and_build(root, extracts, None)  # the whole project: every mart and staging model is checked
     return root
-
-
-def build(settings, **variables) -> None:
-    merged = {**settings.dbt_vars(), **variables}
-    result = run_dbt(["build", "--vars", json.dumps(merged)], settings)
-    assert result.success, result.exception
-
-
-def query(root: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(root / "wh" / "warehouse.duckdb"), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_events_after_selection_and_dedup(warehouse: Path) -> None:
@@ -253,8 +233,8 @@ def test_no_identifier_reaches_a_mart(warehouse: Path) -> None:
 
 
 def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
-    settings = make_settings(warehouse / "wh", warehouse / "extracts")
-    build(settings, person_id_rule="hybrid")
+    settings = settings_for(warehouse)
+    dbt(settings, "build", person_id_rule="hybrid")
     rows = query(
         warehouse,
         """
@@ -270,7 +250,7 @@ def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
     with connect(settings.duckdb_path) as con:
         load_id = con.execute("select load_id from audit.loads where source_file like '%2025-06-01%'").fetchone()[0]
         withdraw_load(con, load_id)
-    build(settings)
+    dbt(settings, "build")
     rows = query(
         warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'"
     )
