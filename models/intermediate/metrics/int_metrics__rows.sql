@@ -76,7 +76,8 @@ joined as (
         on w.la_code = p.la_code and w.period_type = p.period_type and w.period_start = p.period_start
     left join {{ ref('metric_breakdowns') }} as b on w.metric_id = b.metric_id and w.breakdown = b.breakdown
     left join (
-        select label, min(sort_order) as sort_order from {{ ref('ref_code_lists') }} group by label
+        select label, min(sort_order) as sort_order from {{ ref('ref_code_lists') }}
+        group by label
     ) as l on w.breakdown_value = l.label
 ),
 
@@ -118,10 +119,11 @@ select
     -- a population is not a count of people in the council's data: published, never suppressed
     denominator,
     case when unit = 'percent' then denominator - numerator end as complement,
-    case
+    -- cast again: Postgres drops numeric(18,2)'s precision through a CASE with an implicit NULL else
+    cast(case
         when value_null_reason is null
             then {{ metric_value('unit', 'numerator', 'denominator', 'period_days', 'median_days') }}
-    end as exact_value,
+    end as decimal(18, 2)) as exact_value,
     value_null_reason,
     is_provisional,
     dq_rows,
