@@ -4,7 +4,10 @@ A small hand-made CLD extract (two submissions of one council) is ingested into 
 file with the project's own loader and built there with dbt. The ingest tables (raw, audit,
 quarantine) are then copied as they are into a real PostgreSQL server (tests/postgres_server.py)
 and the same dbt project is built on the postgres target. Every mart must match: row counts,
-event and service-cost keys, and money to the penny (compared as decimal text, never as floats).
+keys, and every value - money, metric values, medians and percentiles to the last decimal place
+(compared as decimal text, never as floats). The fixture has requests with sequels, an ST-Max
+episode, long-term support and five waits in one quarter, and a population file for the
+per-100,000 metrics, so the cohort and metric marts are compared on real, unsuppressed values.
 """
 
 from __future__ import annotations
@@ -39,12 +42,39 @@ INGEST_TABLES = (
     "quarantine.rejected_rows",
     "quarantine.row_issues",
 )
-MARTS = ("fct_events", "dim_person", "fct_service_costs", "load_audit")
+MARTS = (
+    "fct_events",
+    "dim_person",
+    "fct_service_costs",
+    "load_audit",
+    "fct_requests",
+    "request_outcomes",
+    "fct_reablement_episodes",
+    "fct_lts_cohort",
+    "cohort_long_term_support",
+    "waiting_times",
+    "commissioning_metrics",
+    "dim_period",
+    "population_bands",
+    "dim_la",
+)
+# Each mart's grain (its unique_combination / unique test in the marts' YAML).
+PERIOD = ("la_code", "period_type", "period_start")
 MART_KEYS = {
     "fct_events": ("event_key",),
     "dim_person": ("la_code", "person_key"),
     "fct_service_costs": ("service_cost_key",),
     "load_audit": ("load_id",),
+    "fct_requests": ("request_key",),
+    "request_outcomes": (*PERIOD, "client_status", "route_of_access", "age_band", "sequel"),
+    "fct_reablement_episodes": ("episode_key",),
+    "fct_lts_cohort": ("la_code", "person_key", "period_type", "period_start", "snapshot"),
+    "cohort_long_term_support": (*PERIOD, "snapshot", "support_setting", "primary_support_reason", "age_band"),
+    "waiting_times": (*PERIOD, "age_band", "wait_part"),
+    "commissioning_metrics": (*PERIOD, "metric_id", "breakdown", "breakdown_value"),
+    "dim_period": ("period_type", "period_start", "period_end"),
+    "population_bands": ("la_code", "mid_year", "age_band"),
+    "dim_la": ("la_code", "effective_from"),
 }
 MONEY = {
     "fct_service_costs": (
@@ -59,6 +89,7 @@ MONEY = {
 
 FIRST_FILE = "cld_E06000005_2024-08-10.csv"  # Q1 2024-25, sent in August
 SECOND_FILE = "cld_E06000005_2025-05-10.csv"  # the rest of the year, sent after year end
+POPULATION_FILE = "population_E06000005.csv"
 Q1 = {"reporting_period_start_date": "2024-04-01", "reporting_period_end_date": "2024-06-30"}
 REST = {"reporting_period_start_date": "2024-07-01", "reporting_period_end_date": "2025-03-31"}
 
@@ -136,11 +167,137 @@ def _services(period: dict[str, str]) -> list[dict[str, str]]:
     ]
 
 
+def _cohort_cases(period: dict[str, str]) -> list[dict[str, str]]:
+    """Requests with sequels, assessments (waits), an ST-Max episode and residential care (LTS)."""
+    return [
+        # W1 (74): request -> long-term assessment -> residential care from 2024-07-22: a wait to the
+        # first response and to the first service, and a request with a long-term support sequel.
+        row(
+            la_person_unique_identifier="W1",
+            event_start_date="2024-07-01",
+            event_end_date="2024-07-02",
+            event_outcome="Progress to Assessment",
+            **period,
+        ),
+        row(
+            la_person_unique_identifier="W1",
+            event_type="Assessment",
+            assessment_type="Long Term Assessment",
+            request_route_of_access="",
+            event_start_date="2024-07-10",
+            event_end_date="2024-07-19",
+            event_outcome="Progress to Support Planning / Services",
+            **period,
+        ),
+        row(
+            service=True,
+            la_person_unique_identifier="W1",
+            service_type="Long Term Support: Residential Care",
+            service_component="Long Term Residential Care",
+            event_start_date="2024-07-22",
+            event_end_date="",
+            unit_cost="1012.50",
+            cost_frequency_unit_type="Weekly",
+            **period,
+        ),
+        # W2 (74): request -> ST-Max ended as planned: an ST-Max sequel and a reablement episode.
+        row(
+            la_person_unique_identifier="W2",
+            event_start_date="2024-09-02",
+            event_end_date="2024-09-03",
+            event_outcome="Progress to Reablement/ST-Max",
+            **period,
+        ),
+        row(
+            service=True,
+            la_person_unique_identifier="W2",
+            service_type="Short Term Support: ST-Max",
+            service_component="Reablement",
+            event_start_date="2024-09-05",
+            event_end_date="2024-10-10",
+            event_outcome="Service ended as planned",
+            **period,
+        ),
+        # W3 (30): request -> short-term assessment, support declined: a wait to the first response only.
+        row(
+            la_person_unique_identifier="W3",
+            date_of_birth="1994-03-15",
+            gender="Female",
+            primary_support_reason="Mental Health Support",
+            event_start_date="2024-11-04",
+            event_end_date="2024-11-05",
+            event_outcome="Progress to Assessment",
+            **period,
+        ),
+        row(
+            la_person_unique_identifier="W3",
+            date_of_birth="1994-03-15",
+            gender="Female",
+            primary_support_reason="Mental Health Support",
+            event_type="Assessment",
+            assessment_type="Short Term Assessment",
+            request_route_of_access="",
+            event_start_date="2024-11-20",
+            event_end_date="2024-11-25",
+            event_outcome="NFA - Support declined",
+            **period,
+        ),
+    ]
+
+
+def _waits(period: dict[str, str]) -> list[dict[str, str]]:
+    """Three more people aged 74: request -> long-term assessment -> home support, all in Q2 2024-25.
+
+    With W1 and W2 that is five waits in one quarter and age band (65 and above), so the medians and
+    90th percentiles are published, not suppressed: first response 9, 3, 14, 1, 20 days (median 9,
+    p90 17.6 by interpolation); first service 21, 3, 28, 21, 32 days (median 21, p90 30.4).
+    """
+    cases = (  # person, request, assessment, service
+        ("W4", "2024-07-15", "2024-07-29", "2024-08-12"),
+        ("W5", "2024-08-05", "2024-08-06", "2024-08-26"),
+        ("W6", "2024-08-19", "2024-09-08", "2024-09-20"),
+    )
+    rows = []
+    for person, request, assessment, service in cases:
+        rows += [
+            row(
+                la_person_unique_identifier=person,
+                event_start_date=request,
+                event_end_date=request,
+                event_outcome="Progress to Assessment",
+                **period,
+            ),
+            row(
+                la_person_unique_identifier=person,
+                event_type="Assessment",
+                assessment_type="Long Term Assessment",
+                request_route_of_access="",
+                event_start_date=assessment,
+                event_end_date=assessment,
+                event_outcome="Progress to Support Planning / Services",
+                **period,
+            ),
+            row(
+                service=True,
+                la_person_unique_identifier=person,
+                event_start_date=service,
+                event_end_date="",
+                unit_cost="21.07",
+                cost_frequency_unit_type="Hourly",
+                planned_units_per_week="7.5",
+                **period,
+            ),
+        ]
+    return rows
+
+
 def write_fixture(folder: Path) -> None:
     first = _people_and_requests(Q1) + _services(Q1)
     second = (
         _people_and_requests(REST)
         + _services(REST)
+        + _cohort_cases(REST)
+        + _waits(REST)
         + [
             # The 789 request again in the same file with a different outcome: one event, two copies.
             row(
@@ -157,6 +314,10 @@ def write_fixture(folder: Path) -> None:
     )
     write_cld(folder / FIRST_FILE, first)
     write_cld(folder / SECOND_FILE, second)
+    # Mid-2024 estimates so the per-100k metrics have a denominator: 2 x 300 aged 30, 2 x 200 aged 74.
+    lines = ["la_code,mid_year,sex,age,population"]
+    lines += [f"E06000005,2024,{sex},{age},{people}" for sex in (1, 2) for age, people in ((30, 300), (74, 200))]
+    (folder / POPULATION_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 # --- DuckDB -> PostgreSQL copy of the ingest tables -------------------------------------------
@@ -313,7 +474,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
     )
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, extracts, settings)
-    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0), ("loaded", 0)], results
+    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0)] * 3, results
 
     # The ingest tables are final once loaded (dbt only reads them), so copy them first and build
     # both targets at once: dbt runs as a subprocess per call, so two threads overlap the builds.
@@ -361,8 +522,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
 
 def test_ingest_tables_copied(built: dict[str, Any]) -> None:
     copied = built["copied"]
-    assert copied["audit.loads"] == 2
-    assert copied["raw.cld_events"] == 9 + 11
+    assert copied["audit.loads"] == 3
+    assert copied["raw.cld_events"] == 9 + 11 + 7 + 9
+    assert copied["raw.population"] == 4
 
 
 def test_fixture_exercises_the_rules(built: dict[str, Any]) -> None:
@@ -370,12 +532,35 @@ def test_fixture_exercises_the_rules(built: dict[str, Any]) -> None:
     _, events = built["marts"]["duckdb"]["fct_events"]
     _, costs = built["marts"]["duckdb"]["fct_service_costs"]
     assert max(e["submitted_copies"] for e in events.values()) > 1  # dedup merged copies
-    assert {e["event_type"] for e in events.values()} == {"Request", "Service"}
+    assert {e["event_type"] for e in events.values()} == {"Request", "Assessment", "Service"}
     assert {c["cost_flag"] for c in costs.values()} >= {"costed", "one_off"}
     assert any(c["event_end_date"] == "2024-10-15" for c in costs.values())  # death-corrected end
     hourly = [c for c in costs.values() if c["cost_frequency"] == "Hourly"]
-    assert {c["weekly_cost"] for c in hourly} == {"338.79"}  # 2356p x 14.38 = 33879.28p
+    # S1: 2356p x 14.38 = 33879.28p; W4-W6: 2107p x 7.5 = 15802.5p, half away from zero
+    assert {c["weekly_cost"] for c in hourly} == {"338.79", "158.03"}
     assert len({c["load_id"] for c in costs.values()}) == 2  # both files selected for some quarter
+
+
+def test_fixture_exercises_the_cohort_marts(built: dict[str, Any]) -> None:
+    """The cohort and metric marts are compared on real values: sequels, an episode, LTS and waits."""
+    marts = built["marts"]["duckdb"]
+    requests = marts["fct_requests"][1].values()
+    assert {"Short term support: ST-Max", "Long term support: Residential care"} <= {r["sequel"] for r in requests}
+    episodes = marts["fct_reablement_episodes"][1].values()
+    assert [(e["episode_end_date"], e["in_ascof_2a_denominator"]) for e in episodes] == [("2024-10-10", True)]
+    assert {r["snapshot"] for r in marts["fct_lts_cohort"][1].values()} == {
+        "during_period",
+        "at_period_end",
+        "over_12_months",
+    }
+    waits = {(w["wait_part"], w["median_days"], w["p90_days"]) for w in marts["waiting_times"][1].values()}
+    assert {("first_response", "9.00", "17.60"), ("first_service", "21.00", "30.40")} <= waits  # see _waits
+    metrics = marts["commissioning_metrics"][1]
+    # 11 new-client requests per 1,000 people aged 18+ (2 x 300 + 2 x 200) = 1,100.0 per 100,000
+    per_100k = metrics[("E06000005", "financial_year", "2024-04-01", "REQUESTS_PER_100K", "total", "Total")]
+    assert (per_100k["numerator"], per_100k["denominator"], per_100k["value"]) == (11, 1000, "1100.00")
+    assert {b["population"] for b in marts["population_bands"][1].values()} >= {600, 400, 1000}
+    assert marts["dim_period"][1] and marts["dim_la"][1]
 
 
 @pytest.mark.parametrize("table", MARTS)
@@ -402,3 +587,5 @@ def test_mart_column_types_match(built: dict[str, Any]) -> None:
     assert {t for t, _ in duck} >= set(MARTS)
     assert pg == duck
     assert duck[("fct_service_costs", "quarter_cost")] == "decimal(18,2)"
+    assert duck[("commissioning_metrics", "value")] == "decimal(18,2)"
+    assert duck[("waiting_times", "p90_days")] == "decimal(18,2)"

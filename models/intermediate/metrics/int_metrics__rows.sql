@@ -122,10 +122,11 @@ select
     -- a population is not a count of people in the council's data: published, never suppressed
     denominator,
     case when unit = 'percent' then denominator - numerator end as complement,
-    case
+    -- cast again: Postgres drops numeric(18,2)'s precision through a CASE with an implicit NULL else
+    cast(case
         when value_null_reason is null
             then {{ metric_value('unit', 'numerator', 'denominator', 'period_days', 'median_days') }}
-    end as exact_value,
+    end as decimal(18, 2)) as exact_value,
     value_null_reason,
     is_provisional,
     dq_rows,

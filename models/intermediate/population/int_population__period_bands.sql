@@ -53,11 +53,12 @@ select
     c.period_start,
     c.period_end,
     band.age_band,
-    case band.age_band
+    -- bigint on both: sum(bigint) is HUGEINT on DuckDB and numeric on Postgres
+    cast(case band.age_band
         when '18 to 64' then b.pop_18_64
         when '65 and above' then b.pop_65_plus
         else b.pop_18_plus
-    end as population,
+    end as bigint) as population,
     c.mid_year_wanted,
     c.mid_year_used,
     c.mid_year_used < c.mid_year_wanted as is_latest_available_fallback,

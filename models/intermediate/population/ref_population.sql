@@ -73,7 +73,8 @@ select
     c.la_code,
     c.mid_year,
     c.age,
-    sum(c.population) as population,
+    -- bigint on both: sum(bigint) is HUGEINT on DuckDB and numeric on Postgres
+    cast(sum(c.population) as bigint) as population,
     max(c.source_file) as vintage,
     'file' as source,
     max(c.load_id) as load_id

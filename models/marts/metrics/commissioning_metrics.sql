@@ -59,7 +59,8 @@ select
     -- a suppressed row is hidden whole (metrics.md §8): its counts as well as its value
     case when not is_suppressed then numerator end as numerator,
     case when not (is_suppressed and unit = 'percent') then denominator end as denominator,
-    case when suppression_reason is null then exact_value end as value,
+    -- cast again: Postgres drops numeric(18,2)'s precision through a CASE with an implicit NULL else
+    cast(case when suppression_reason is null then exact_value end as decimal(18, 2)) as value,
     unit,
     is_suppressed,
     suppression_reason,

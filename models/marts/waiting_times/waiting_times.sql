@@ -2,7 +2,8 @@
 -- quarter of the response (or service) start, age band and part, the number of waits, the median
 -- and the 90th percentile (linear interpolation, 1 dp half away from zero). A cell whose count is
 -- suppressed in commissioning_metrics (same quarter, part and band) is suppressed here; medians of
--- fewer than 5 waits are not shown.
+-- fewer than 5 waits are not shown. The CASEs are cast again: Postgres drops numeric(18,2)'s
+-- precision through a CASE with an implicit NULL else.
 
 with
 
@@ -37,14 +38,14 @@ select
     w.age_band,
     w.wait_part,
     case when not coalesce(m.is_suppressed, false) then w.requests end as requests,
-    case
+    cast(case
         when not coalesce(m.is_suppressed, false) and w.requests >= 5
             then {{ tenths('cast(w.median_days * 10000 as bigint)', '1000') }}
-    end as median_days,
-    case
+    end as decimal(18, 2)) as median_days,
+    cast(case
         when not coalesce(m.is_suppressed, false) and w.requests >= 5
             then {{ tenths('cast(w.p90_days * 10000 as bigint)', '1000') }}
-    end as p90_days,
+    end as decimal(18, 2)) as p90_days,
     coalesce(m.is_suppressed, false) as is_suppressed,
     case
         when m.is_suppressed then m.suppression_reason
