@@ -201,9 +201,12 @@ def latest_metric_years(settings: Settings) -> list[str] | None:
         }
         if not {"marts.commissioning_metrics", "intermediate.int_periods"} <= tables:
             return None
-        years = [r[0] for r in con.execute(
-            "SELECT DISTINCT financial_year FROM intermediate.int_periods ORDER BY 1 DESC LIMIT 2"
-        ).fetchall()]
+        years = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT financial_year FROM intermediate.int_periods ORDER BY 1 DESC LIMIT 2"
+            ).fetchall()
+        ]
     finally:
         con.close()
     return sorted(years) or None

@@ -10,10 +10,12 @@
     as plain tables. -#}
 
 {#- The years in scope as a list, or none for every year. Accepts a list or a comma-separated
-    string; each must look like 2024-25 (they are inlined into SQL). -#}
+    string; each must look like 2024-25 (they are inlined into SQL). Under --full-refresh every
+    year is in scope whatever the var says. -#}
 {% macro metric_financial_years() -%}
     {%- set raw = var('metric_financial_years', none) -%}
-    {%- if raw is none or raw == '' -%}
+    {#- --full-refresh rebuilds the tables from nothing, so it must rebuild every year -#}
+    {%- if raw is none or raw == '' or flags.FULL_REFRESH -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set items = raw.split(',') if raw is string else raw -%}
