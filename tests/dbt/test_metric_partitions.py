@@ -162,3 +162,28 @@ def test_metric_years_var_and_ranges() -> None:
     assert year_range(["2025-26", "2023-24"], every) == ("2023-24", "2025-26")
     with pytest.raises(ValueError):
         year_range(["2019-20"], every)
+
+
+def test_cli_default_years(tmp_path: Path) -> None:
+    """`ascw build` without --years: every year on a fresh warehouse; else the two latest years in
+    the warehouse and any later partition (new files may start a year)."""
+    from orchestration.cli import metric_year_range
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS
+
+    every = FINANCIAL_YEARS.get_partition_keys()
+    settings = make_settings(tmp_path / "wh")
+    assert metric_year_range(settings, None) == (every[0], every[-1])  # no warehouse file yet
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.duckdb_path))
+    try:
+        con.execute("create schema intermediate; create schema marts")
+        con.execute("create table marts.commissioning_metrics (x integer)")
+        con.execute(
+            "create table intermediate.int_periods as select * from (values ('2023-24'), ('2024-25')) as t (financial_year)"
+        )
+    finally:
+        con.close()
+    assert metric_year_range(settings, None) == ("2023-24", every[-1])
+    assert metric_year_range(settings, "2024-25") == ("2024-25", "2024-25")
+    assert metric_year_range(settings, "2024-25, 2023-24") == ("2023-24", "2024-25")
+    assert metric_year_range(settings, "all") == (every[0], every[-1])
