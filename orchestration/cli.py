@@ -20,6 +20,9 @@ import click
 from orchestration.settings import ConfigError, Settings, load_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+# Dagster's run tags for a partition range (a single-run backfill); literal so the CLI starts fast.
+ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
 
 DAGSTER_YAML = """\
 # Written by ascw: local run storage under the warehouse folder, telemetry off, and one DuckDB
@@ -180,12 +183,80 @@ def parse_dbt_project(settings: Settings) -> None:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
 
 
-def run_build(settings: Settings) -> tuple[Any, list[dict[str, Any]]]:
-    """Materialise every asset and check in-process through Dagster; return (result, check rows)."""
+ALL_YEARS = "all"
+
+
+def latest_metric_years(settings: Settings) -> list[str] | None:
+    """The two latest financial years of the warehouse's reporting periods, or None when the metric
+    marts were never built (a fresh warehouse rebuilds every year)."""
+    import duckdb
+
+    if not settings.duckdb_path.exists():
+        return None
+    con = duckdb.connect(str(settings.duckdb_path), read_only=True)
+    try:
+        tables = {
+            f"{schema}.{name}"
+            for schema, name in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
+        }
+        if not {"marts.commissioning_metrics", "intermediate.int_periods"} <= tables:
+            return None
+        years = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT financial_year FROM intermediate.int_periods ORDER BY 1 DESC LIMIT 2"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return sorted(years) or None
+
+
+def metric_year_range(settings: Settings, years: str | None) -> tuple[str, str]:
+    """The financial-year partition range a build rebuilds in the metrics layer.
+
+    `all` → every year (a full rebuild). Default: the two latest years present in the warehouse
+    (rolling and look-forward windows cross the year end, so a new quarter can change the previous
+    year) and any later year (the new files may start one); every year on a fresh warehouse.
+    Explicit years (`2024-25,2023-24`) are rebuilt as the contiguous range covering them.
+    """
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS, year_range
+
+    every = FINANCIAL_YEARS.get_partition_keys()
+    if years is None:
+        present = latest_metric_years(settings)
+        if present is None:
+            return every[0], every[-1]
+        start = present[0] if present[0] in every else every[0]
+        return start, every[-1]
+    if years.strip().lower() == ALL_YEARS:
+        return every[0], every[-1]
+    try:
+        return year_range([y.strip() for y in years.split(",") if y.strip()], every)
+    except ValueError as exc:
+        raise UserError(f"--years: {exc}") from exc
+
+
+def describe_years(year_range: tuple[str, str]) -> str:
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS, metric_years_var
+
+    every = FINANCIAL_YEARS.get_partition_keys()
+    keys = every[every.index(year_range[0]) : every.index(year_range[1]) + 1]
+    years = metric_years_var(keys, every)
+    return "every financial year (full rebuild)" if years is None else ", ".join(years)
+
+
+def run_build(settings: Settings, year_range: tuple[str, str] | None = None) -> tuple[Any, list[dict[str, Any]]]:
+    """Materialise every asset and check in-process through Dagster; return (result, check rows).
+
+    One run: the unpartitioned layers whole, the financial-year-partitioned metrics layer over
+    `year_range` (default every year) as a single-run backfill of that partition range.
+    """
     import logging
 
     import dagster as dg
 
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS
     from orchestration.progress import say
 
     for noisy in ("dagster", "great_expectations"):
@@ -194,13 +265,16 @@ def run_build(settings: Settings) -> tuple[Any, list[dict[str, Any]]]:
     parse_dbt_project(settings)
     from orchestration import definitions
 
-    say("running the Dagster job build_warehouse in-process")
+    every = FINANCIAL_YEARS.get_partition_keys()
+    start, end = year_range or (every[0], every[-1])
+    say(f"running the Dagster job build_warehouse in-process (metric years {start}..{end})")
     job = definitions.defs.resolve_job_def("build_warehouse")
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}},
+            tags={ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end},
         )
     checks = [
         {
@@ -300,11 +374,25 @@ def format_headline(row: tuple) -> str:
     default=None,
     help="Accept the 999 test range (synthetic and test data only).",
 )
+@click.option(
+    "--years",
+    default=None,
+    metavar="YEARS",
+    help="Financial years the metric marts rebuild, e.g. 2024-25,2023-24, or 'all'. Default: the two "
+    "latest years in the warehouse and any later one (every year on a fresh warehouse).",
+)
 @click.pass_context
 @_guard
-def build(ctx: click.Context, extracts: Path, warehouse_opt: Path | None, allow_test_nhs_numbers: bool | None) -> None:
+def build(
+    ctx: click.Context,
+    extracts: Path,
+    warehouse_opt: Path | None,
+    allow_test_nhs_numbers: bool | None,
+    years: str | None,
+) -> None:
     """Load new files and build every mart through Dagster, then print a summary.
 
+    The metric marts are partitioned by financial year: years outside --years keep their rows.
     Exit 0 when everything passed, 1 when a step or blocking check failed, 3 when files were refused.
     """
     if not extracts.is_dir():
@@ -313,9 +401,11 @@ def build(ctx: click.Context, extracts: Path, warehouse_opt: Path | None, allow_
         os.environ["ASCW_ALLOW_TEST_NHS_NUMBERS"] = "true"
     settings = _settings(ctx, warehouse_opt, extracts)
     prepare_environment(settings)
+    year_range = metric_year_range(settings, years)
     started = dt.datetime.now()
-    result, checks = run_build(settings)
+    result, checks = run_build(settings, year_range)
     summary = _summarise(settings, started)
+    summary["metric_years"] = describe_years(year_range)
     click.echo(render_summary(settings, summary, checks, result.success))
     refused = [row for row in summary["loads"] if row[1] == "refused"]
     failed_loads = [row for row in summary["loads"] if row[1] == "failed"]
@@ -351,6 +441,8 @@ def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dic
             current = (row[0], row[1])
             lines.append(f"headline metrics, {row[0]} {row[1]} (marts.commissioning_metrics):")
         lines.append(format_headline(row))
+    if summary.get("metric_years"):
+        lines.append(f"metric years rebuilt: {summary['metric_years']}")
     lines.append(f"marts built: {len(summary['marts'])}")
     for name, count in summary["marts"].items():
         lines.append(f"  marts.{name}: {count:,} rows")

@@ -12,20 +12,23 @@ import dagster as dg
 
 from orchestration.defs.ingest.assets import ingest_extracts
 from orchestration.defs.quality.checks import all_suite_checks
-from orchestration.defs.transform.assets import dbt_marts, dbt_resource, dbt_transform
+from orchestration.defs.transform.assets import dbt_marts, dbt_metrics, dbt_resource, dbt_transform
 from orchestration.defs.transform.project import dbt_environment
 from orchestration.settings import load_settings
 
 # dbt runs as a subprocess of each step: give it the warehouse path and telemetry switches.
 os.environ.update(dbt_environment(load_settings()))
 
-ASSETS = [ingest_extracts, dbt_transform, dbt_marts]
+ASSETS = [ingest_extracts, dbt_transform, dbt_metrics, dbt_marts]
 CHECKS = all_suite_checks()
 
 build_everything = dg.define_asset_job(
     "build_warehouse",
     selection=dg.AssetSelection.all(),
-    description="Ingest landed files, build every dbt layer and run every check.",
+    description=(
+        "Ingest landed files, build every dbt layer and run every check. The metrics layer is "
+        "partitioned by financial year: run it over a partition range (ascw build --years)."
+    ),
 )
 
 defs = dg.Definitions(

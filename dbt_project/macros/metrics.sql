@@ -49,9 +49,10 @@
         la_code,
         period_type,
         period_start,
+        period_end,
         requests as cell_count,
         client_status || route_of_access || age_band || sts001_sequel as sort_key
-    from {{ ref('int_request_outcomes') }}
+    from {{ metric_ref('int_request_outcomes') }} as request_outcomes
     union all
     select
         {{ lts_cube_cell_id() }} as cell_id,
@@ -59,9 +60,10 @@
         la_code,
         period_type,
         period_start,
+        period_end,
         people as cell_count,
         snapshot || support_setting || primary_support_reason || age_band as sort_key
-    from {{ ref('int_cohort_long_term_support') }}
+    from {{ metric_ref('int_cohort_long_term_support') }} as lts_cube
 {%- endmacro %}
 
 {# Working-age band of a detailed age band (processing_rules.md §4). #}

@@ -178,3 +178,62 @@ def test_manifest_goes_stale_when_a_model_changes(dbt_manifest: Path, tmp_path: 
     finally:
         os.utime(model, (original.st_atime, original.st_mtime))
     assert not manifest_is_fresh(tmp_path / "missing.json")
+
+
+PARTITIONED_METRIC_ASSETS = {
+    "intermediate/int_people__period_attributes",
+    "intermediate/int_lts__person_snapshots",
+    "intermediate/int_metric_cells",
+    "intermediate/int_metrics__rows",
+    "intermediate/int_suppression__cells",
+    "intermediate/int_suppression__relations",
+    "intermediate/int_suppression__outcome",
+    "intermediate/int_waiting_times",
+    "marts/commissioning_metrics",
+    "marts/cohort_long_term_support",
+    "marts/request_outcomes",
+    "marts/waiting_times",
+    "marts/fct_lts_cohort",
+}
+
+
+def test_metric_assets_are_partitioned_by_financial_year_with_single_run_backfills(defs) -> None:
+    import dagster as dg
+
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS
+
+    graph = defs.resolve_asset_graph()
+    partitioned = {
+        "/".join(key.path) for key in graph.get_all_asset_keys() if graph.get(key).partitions_def is not None
+    }
+    assert partitioned >= PARTITIONED_METRIC_ASSETS
+    # person- and event-level tables stay whole
+    assert not partitioned & {"intermediate/int_periods", "intermediate/int_lts__lines", "marts/fct_events"}
+    for name in partitioned:
+        node = graph.get(dg.AssetKey(name.split("/")))
+        assert node.partitions_def == FINANCIAL_YEARS
+        assert node.backfill_policy == dg.BackfillPolicy.single_run()
+    assert FINANCIAL_YEARS.get_partition_keys()[:2] == ["2023-24", "2024-25"]
+    assert defs.resolve_job_def("build_warehouse").partitions_def == FINANCIAL_YEARS
+
+
+def test_ge_checks_still_block_on_the_partitioned_metric_marts(defs) -> None:
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    for mart in ("commissioning_metrics", "cohort_long_term_support"):
+        blocking = checks[f"ge_{mart}_blocking"]
+        assert blocking.blocking is True
+        assert "/".join(blocking.asset_key.path) == f"marts/{mart}"
+
+
+def test_metric_build_args_pass_the_partition_years_to_dbt() -> None:
+    from orchestration.defs.transform.assets import metric_build_args
+    from orchestration.defs.transform.partitions import FINANCIAL_YEARS
+
+    every = FINANCIAL_YEARS.get_partition_keys()
+    full = metric_build_args(list(every))
+    assert json.loads(full[full.index("--vars") + 1])["metric_financial_years"] is None
+    assert "unit_test" not in full
+    partial = metric_build_args(["2024-25"])
+    assert json.loads(partial[partial.index("--vars") + 1])["metric_financial_years"] == ["2024-25"]
+    assert partial[-2:] == ["--exclude-resource-type", "unit_test"]

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- People newly admitted to residential or nursing care in each reporting period (financial_year,
 -- rolling_12m): ASCOF 2B (18-64) and 2C (65+), metrics.md. One row per person and period.
 --   * Care-home lines: service users' LT Residential / LT Nursing lines whose component is blank or
@@ -16,7 +17,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end, data_start_date
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Carers in each reporting period (financial_year, rolling_12m) with their one carer-support
 -- category, the highest of processing_rules.md §9 "Carers" (feeds ASCOF 3D_1B / 3D_2B, metrics.md).
 -- Carers include carers known by association (client_type_group 'Unpaid carer'). In the period
@@ -7,7 +8,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Service users in long-term support during each reporting period (financial_year, rolling_12m):
 -- processing_rules.md §10 `during_period` (an LT Nursing, Residential, Community or Prison line with
 -- start <= period end and end >= period start or open; date of death null or >= period start), with
@@ -8,7 +9,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Metric cells (the commissioning_metrics interface) for care-home admissions, settled
 -- accommodation, carers' self-directed support and LD paid employment (metrics.md §3):
 -- ASCOF_2B, ASCOF_2C, ASCOF_2E, ASCOF_2E_LD, ASCOF_3D_1B, ASCOF_3D_2B, LD_PAID_EMPLOYMENT.
@@ -19,7 +20,7 @@ periods as (
         -- the 2B/2C look-back (metrics.md: 365 days of earlier data, else insufficient_lookback)
         {{ add_days('period_start', -lookback) }} < data_start_date as lacks_admission_lookback,
         case when not is_fully_covered then 'no_covering_submission' end as coverage_reason
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- ASCOF 2D (metrics.md "ASCOF_2D"): one row per in-scope discharge per reporting period, with its
 -- link to a reablement episode and what happened in the 84 days after it.
 --   Part 2 denominator: discharges in the period of residents aged 65+ at discharge, last episode
@@ -21,7 +22,7 @@ discharges as (
 
 periods as (
     select la_code, period_type, period_start, period_end, data_end_date
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

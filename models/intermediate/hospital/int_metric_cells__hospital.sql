@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- ASCOF_2D cells (metrics.md "ASCOF_2D"), per the metric-cells interface. The headline row is
 -- Part 1 (stayed in the community for 12 weeks); breakdown part = 1 and 2, and for Part 1 whether
 -- the person was in long-term community support at admission. An LA without a hospital discharge
@@ -6,7 +7,7 @@
 with
 
 discharges as (
-    select * from {{ ref('int_hospital__discharges_2d') }}
+    select * from {{ metric_ref('int_hospital__discharges_2d') }} as in_scope
 ),
 
 parts as (

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- People newly entering long-term support (metrics.md NEW_LTS_PEOPLE_PER_WEEK): one row per person
 -- and reporting period (financial_year, rolling_12m) for service users aged 18+ or of unknown age
 -- at the start of a long-term line that starts in the period with no long-term line of theirs
@@ -9,7 +10,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end, financial_year, data_start_date
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

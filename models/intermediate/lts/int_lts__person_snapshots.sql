@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- One row per person, reporting period (financial_year and rolling_12m) and long-term support
 -- snapshot (processing_rules.md §10):
 --   during_period   a long-term line active at some point in the period; alive at the period start
@@ -15,7 +16,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end, financial_year, data_start_date
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Metric cells of the long-term support family for commissioning_metrics (one row per LA, period,
 -- metric, breakdown and value; exact counts, no rounding or suppression):
 --   LTS_PEOPLE_DURING_YEAR / _AT_YEAR_END / _OVER_12_MONTHS  people in the §10 snapshots (counts)
@@ -40,7 +41,7 @@ periods as (
         is_fully_covered,
         -- NEW_LTS_PEOPLE_PER_WEEK looks back 365 days before each start (metrics.md §5)
         {{ add_days('period_start', -365) }} < data_start_date as lacks_lookback
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Every metric family's exact counts in one long table (the interface each int_metric_cells__*
 -- model follows; see the YAML). Values, suppression, dq_status and method_version are applied
 -- downstream, once, for every family alike.
@@ -23,7 +24,7 @@ select
     {%- for name, type in columns %}
     cast({{ name }} as {{ type }}) as {{ name }}{{ "," if not loop.last }}
     {%- endfor %}
-from {{ ref(family) }}
+from {{ metric_ref(family) }} as {{ family }}
 {{ "union all" if not loop.last }}
 {%- endfor %}
 {%- endif %}

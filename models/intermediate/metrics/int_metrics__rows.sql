@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- One row per published metric cell before suppression: the family counts joined to the catalogue,
 -- plus a headline row for every metric and period the catalogue expects but no family produced
 -- (a family always emits its totals, so a missing total means its input was not supplied, e.g.
@@ -11,7 +12,7 @@ catalogue as (
 ),
 
 periods as (
-    select * from {{ ref('int_periods') }}
+    select * from {{ metric_periods() }}
 ),
 
 cells as (

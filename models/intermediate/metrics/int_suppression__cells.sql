@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Every published count, one long table per LA × period (metrics.md §8 "One suppression pass"):
 -- the numerator and (count) denominator of each commissioning_metrics row, plus the unpublished
 -- complement (denominator − numerator) of each percentage, whose smallness would also disclose.
@@ -8,7 +9,7 @@
 with
 
 metric_rows as (
-    select * from {{ ref('int_metrics__rows') }}
+    select * from {{ metric_ref('int_metrics__rows') }} as in_scope
     where numerator is not null
 ),
 
@@ -23,6 +24,7 @@ select
     m.la_code,
     m.period_type,
     m.period_start,
+    m.period_end,
     m.metric_id,
     m.breakdown,
     m.breakdown_value,
@@ -49,6 +51,7 @@ select
     la_code,
     period_type,
     period_start,
+    period_end,
     mart as metric_id,
     cast(null as varchar) as breakdown,
     cast(null as varchar) as breakdown_value,

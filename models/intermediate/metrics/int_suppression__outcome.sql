@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Primary then secondary suppression over every cell (metrics.md §1.3 and §8):
 --   primary: a count of 1-4 is hidden (small_count);
 --   secondary: while a relation has exactly one hidden member, also hide its smallest remaining
@@ -10,17 +11,18 @@
 with
 
 relations as (
-    select relation_id, cell_id from {{ ref('int_suppression__relations') }}
+    select relation_id, cell_id from {{ metric_ref('int_suppression__relations') }} as in_scope
 ),
 
 pass_0 as (
     select
         cell_id,
+        period_end,
         cell_count,
         sort_key,
         cell_count between 1 and 4 as is_suppressed,
         case when cell_count between 1 and 4 then 'small_count' end as suppression_reason
-    from {{ ref('int_suppression__cells') }}
+    from {{ metric_ref('int_suppression__cells') }} as in_scope
 ),
 
 {%- for i in range(passes) %}
@@ -52,6 +54,7 @@ picked_{{ i }} as (
 pass_{{ i + 1 }} as (
     select
         c.cell_id,
+        c.period_end,
         c.cell_count,
         c.sort_key,
         c.is_suppressed or p.cell_id is not null as is_suppressed,
@@ -64,6 +67,7 @@ pass_{{ i + 1 }} as (
 
 select
     cell_id,
+    period_end,
     cell_count,
     is_suppressed,
     suppression_reason

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- The bridge of additive relations between cells (metrics.md §8): each relation is a set of cells
 -- that add up, so if exactly one member were hidden it could be recovered by subtraction.
 --   breakdown groups: the cells of one breakdown plus the total they add to, per part
@@ -12,7 +13,7 @@
 with
 
 cells as (
-    select * from {{ ref('int_suppression__cells') }}
+    select * from {{ metric_ref('int_suppression__cells') }} as in_scope
 ),
 
 breakdown_meta as (
@@ -73,7 +74,7 @@ request_outcomes as (
         route_of_access,
         {{ working_band_of('age_band') }} as working_age_band,
         sts001_sequel
-    from {{ ref('int_request_outcomes') }}
+    from {{ metric_ref('int_request_outcomes') }} as in_scope
     where age_band <> 'Under 18'
 ),
 
@@ -117,7 +118,7 @@ lts_cube as (
         support_setting,
         primary_support_reason,
         age_band
-    from {{ ref('int_cohort_long_term_support') }}
+    from {{ metric_ref('int_cohort_long_term_support') }} as in_scope
 ),
 
 lts_relations as (
@@ -161,12 +162,23 @@ cross_mart as (
             r.la_code = c.la_code and r.period_type = c.period_type and r.period_start = c.period_start
             and r.metric_id = c.metric_id and r.breakdown = c.breakdown and r.breakdown_value = c.breakdown_value
             and r.cell_part = c.cell_part
+),
+
+all_relations as (
+    select relation_id, cell_id, 'breakdown_group' as relation_kind from group_members
+    union all
+    select relation_id, cell_id, 'breakdown_group' as relation_kind from group_totals
+    union all
+    select relation_id, cell_id, 'ratio' as relation_kind from triples
+    union all
+    select relation_id, cell_id, 'cross_mart' as relation_kind from cross_mart
 )
 
-select relation_id, cell_id, 'breakdown_group' as relation_kind from group_members
-union all
-select relation_id, cell_id, 'breakdown_group' as relation_kind from group_totals
-union all
-select relation_id, cell_id, 'ratio' as relation_kind from triples
-union all
-select relation_id, cell_id, 'cross_mart' as relation_kind from cross_mart
+-- every relation lies inside one LA × period; its cells' period end places it in a financial year
+select
+    r.relation_id,
+    r.cell_id,
+    r.relation_kind,
+    c.period_end
+from all_relations as r
+inner join cells as c on r.cell_id = c.cell_id

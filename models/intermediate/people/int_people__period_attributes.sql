@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- One row per person and reporting period (financial_year and rolling_12m) for everyone with an
 -- event active in the period: the §6 attributes as the data stood at the period end (only rows
 -- starting by then count), ages at the period end (§4), and the accommodation imputation used by
@@ -12,7 +13,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

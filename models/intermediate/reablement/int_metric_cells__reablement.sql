@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Metric cells of the reablement family (metrics.md ASCOF_2A and ST_MAX_EPISODES) in the shared
 -- metric-cells interface: one row per la_code x period x metric_id x breakdown x breakdown_value,
 -- exact counts only (values, rounding and suppression are computed downstream).
@@ -30,7 +31,7 @@ periods as (
         data_start_date,
         data_end_date,
         is_fully_covered
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

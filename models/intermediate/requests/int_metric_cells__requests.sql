@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Exact counts of the request metrics (metrics.md §4 REQUESTS_NEW_CLIENTS, REQUESTS_PER_100K and §5
 -- REPEAT_REQUEST_RATE) per LA, period (financial_year, rolling_12m), breakdown and value, in the
 -- metric-cells interface that commissioning_metrics reads. Values, rounding and suppression are
@@ -20,7 +21,7 @@ periods as (
         data_start_date,
         data_end_date,
         is_fully_covered
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Unsuppressed counts behind the published request_outcomes mart (marts.md): service-user request
 -- clusters (processing_rules.md §8.1) ending in each financial_year and rolling_12m period, by
 -- client status (§8.2), route of access, age band at the cluster start (§12) and STS001 sequel
@@ -12,7 +13,7 @@ periods as (
         period_start,
         period_end,
         financial_year
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('financial_year', 'rolling_12m')
 ),
 

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- WAIT_FIRST_RESPONSE_MEDIAN_DAYS and WAIT_FIRST_SERVICE_MEDIAN_DAYS (metrics.md §4) as metric cells
 -- for commissioning_metrics: per LA and period (quarter, financial_year, rolling_12m), the waits
 -- whose response (or service) starts in the period; numerator = number of waits, median_days = the
@@ -13,7 +14,7 @@ with
 
 periods as (
     select la_code, period_type, period_start, period_end, data_end_date
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type in ('quarter', 'financial_year', 'rolling_12m')
 ),
 

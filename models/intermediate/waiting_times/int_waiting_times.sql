@@ -1,3 +1,4 @@
+{{ metric_partitioned('quarter_end') }}
 -- The unsuppressed aggregate behind the published waiting_times mart (marts.md): per LA, quarter,
 -- waiting-times age band and wait part, the number of waits with their median and 90th percentile
 -- in days (metrics.md §4 step 7: grouped by the quarter in which the response or service starts
@@ -16,7 +17,7 @@ waits as (
 
 quarters as (
     select la_code, period_start, period_end, financial_year
-    from {{ ref('int_periods') }}
+    from {{ metric_periods() }}
     where period_type = 'quarter'
 ),
 

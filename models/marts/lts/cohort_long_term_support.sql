@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Published long-term support cube (marts.md): people per LA, period, snapshot
 -- (processing_rules.md §10), support setting (§9), PSR group and age band; non-empty cells only.
 -- Its suppression groups are the LTS totals and one-way breakdowns in commissioning_metrics, so a
@@ -16,5 +17,5 @@ select
     case when not coalesce(o.is_suppressed, false) then c.people end as people,
     coalesce(o.is_suppressed, false) as is_suppressed,
     o.suppression_reason
-from {{ ref('int_cohort_long_term_support') }} as c
-left join {{ ref('int_suppression__outcome') }} as o on {{ lts_cube_cell_id('c.') }} = o.cell_id
+from {{ metric_ref('int_cohort_long_term_support') }} as c
+left join {{ metric_ref('int_suppression__outcome') }} as o on {{ lts_cube_cell_id('c.') }} = o.cell_id

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- People in long-term support by period and snapshot (processing_rules.md §10), one setting each
 -- (§9) with the person's PSR group, age bands, gender and ethnicity group as of the period end.
 -- Restricted: person-level and unsuppressed, so analysts inside the council can slice freely
@@ -18,4 +19,4 @@ select
     working_age_band,
     gender,
     ethnicity_group
-from {{ ref('int_lts__person_snapshots') }}
+from {{ metric_ref('int_lts__person_snapshots') }} as snapshots

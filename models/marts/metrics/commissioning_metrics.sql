@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- The published metrics (metrics.md §1.1), long format: one row per LA × period × metric ×
 -- breakdown × breakdown value. Counts are exact; values are rounded once, half away from zero,
 -- from exact counts; suppressed counts and values are NULL with is_suppressed = true; every NULL
@@ -6,7 +7,7 @@
 with
 
 metric_rows as (
-    select * from {{ ref('int_metrics__rows') }}
+    select * from {{ metric_ref('int_metrics__rows') }} as in_scope
 ),
 
 cell_outcome as (
@@ -14,8 +15,8 @@ cell_outcome as (
         c.metric_row_key,
         max(case when o.is_suppressed then 1 else 0 end) as any_hidden,
         max(case when o.suppression_reason = 'small_count' then 1 else 0 end) as any_small
-    from {{ ref('int_suppression__cells') }} as c
-    inner join {{ ref('int_suppression__outcome') }} as o on c.cell_id = o.cell_id
+    from {{ metric_ref('int_suppression__cells') }} as c
+    inner join {{ metric_ref('int_suppression__outcome') }} as o on c.cell_id = o.cell_id
     group by c.metric_row_key
 ),
 

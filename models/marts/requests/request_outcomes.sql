@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Published request outcomes (marts.md): service-user request clusters ending in each period by
 -- client status, route of access, age band at the request and STS001 sequel. Counts of 1-4 and the
 -- cells that would reveal them (here or through REQUESTS_NEW_CLIENTS) are NULL, is_suppressed.
@@ -15,5 +16,5 @@ select
     case when not coalesce(o.is_suppressed, false) then r.requests end as requests,
     coalesce(o.is_suppressed, false) as is_suppressed,
     o.suppression_reason
-from {{ ref('int_request_outcomes') }} as r
-left join {{ ref('int_suppression__outcome') }} as o on {{ request_outcome_cell_id('r.') }} = o.cell_id
+from {{ metric_ref('int_request_outcomes') }} as r
+left join {{ metric_ref('int_suppression__outcome') }} as o on {{ request_outcome_cell_id('r.') }} = o.cell_id

@@ -1,3 +1,4 @@
+{{ metric_partitioned() }}
 -- Published waiting times (marts.md; metrics.md WAIT_* - DHSC provisional method v1.1): per LA,
 -- quarter of the response (or service) start, age band and part, the number of waits, the median
 -- and the 90th percentile (linear interpolation, 1 dp half away from zero). A cell whose count is
@@ -8,7 +9,7 @@
 with
 
 waits as (
-    select * from {{ ref('int_waiting_times') }}
+    select * from {{ metric_ref('int_waiting_times', 'quarter_end') }} as in_scope
 ),
 
 metric_cells as (
@@ -22,7 +23,7 @@ metric_cells as (
         end as wait_part,
         is_suppressed,
         suppression_reason
-    from {{ ref('commissioning_metrics') }}
+    from {{ metric_ref('commissioning_metrics') }} as metrics
     where
         period_type = 'quarter'
         and metric_id in ('WAIT_FIRST_RESPONSE_MEDIAN_DAYS', 'WAIT_FIRST_SERVICE_MEDIAN_DAYS')

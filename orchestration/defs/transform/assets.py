@@ -2,8 +2,13 @@
 
 Asset keys are `<schema>/<name>` (e.g. `marts/fct_events`), matching the tables BI users see;
 sources keep dagster-dbt's `<source>/<table>` keys, which are the ingest asset's keys.
+
+The per-period metric models (dbt tag `metrics_partitioned`, intermediate and marts) form their own
+asset, partitioned by financial year with a single-run backfill policy: one dbt invocation rebuilds
+every selected year (dbt var metric_financial_years), the other years' rows stay untouched.
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,10 +17,12 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.ingest.assets import DUCKDB_POOL
+from orchestration.defs.transform.partitions import FINANCIAL_YEARS, metric_years_var
 from orchestration.defs.transform.project import MANIFEST_PATH, dbt_executable, vars_argument
 from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 LAYERS = ("seeds", "staging", "intermediate", "marts")
+PARTITIONED_TAG = "metrics_partitioned"
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -53,6 +60,7 @@ def layer_assets(name: str, select: str, description: str) -> dg.AssetsDefinitio
     @dbt_assets(
         manifest=MANIFEST_PATH,
         select=select,
+        exclude=f"tag:{PARTITIONED_TAG}",
         name=name,
         dagster_dbt_translator=LayerTranslator(),
         pool=DUCKDB_POOL,
@@ -70,3 +78,31 @@ dbt_transform = layer_assets(
     "Seeds, staging and intermediate models (with their dbt tests and unit tests).",
 )
 dbt_marts = layer_assets("dbt_marts", "tag:layer_marts", "The published marts (with their dbt tests).")
+
+
+def metric_build_args(partition_keys: list[str]) -> list[str]:
+    """`dbt build` of the given financial years; every year (a full run) leaves the var null.
+
+    A partial run skips the dbt unit tests: they test the SQL on fixed fixtures (of any year), not
+    the data, and run in every full build.
+    """
+    years = metric_years_var(partition_keys)
+    dbt_vars = {**load_settings().dbt_vars(), "metric_financial_years": years}
+    args = ["build", "--vars", json.dumps(dbt_vars)]
+    if years is not None:
+        args += ["--exclude-resource-type", "unit_test"]
+    return args
+
+
+@dbt_assets(
+    manifest=MANIFEST_PATH,
+    select=f"tag:{PARTITIONED_TAG}",
+    name="dbt_metrics",
+    dagster_dbt_translator=LayerTranslator(),
+    partitions_def=FINANCIAL_YEARS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    pool=DUCKDB_POOL,
+)
+def dbt_metrics(context: AssetExecutionContext, dbt: DbtCliResource):
+    """Per-period metric models and marts, one partition per financial year (single-run backfills)."""
+    yield from dbt.cli(metric_build_args(list(context.partition_keys)), context=context).stream()
