@@ -235,7 +235,7 @@ def test_no_identifier_reaches_a_mart(warehouse: Path) -> None:
 def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
     settings = settings_for(warehouse)
     # only the CLD chain: the cohort and metric models are not what this test is about
-    dbt(settings, "build", "+fct_events +load_audit", person_id_rule="hybrid")
+    dbt(settings, "build", "+fct_events +load_audit +int_cld__event_exclusions", person_id_rule="hybrid")
     rows = query(
         warehouse,
         """
@@ -251,7 +251,7 @@ def test_hybrid_rule_and_withdrawal(warehouse: Path) -> None:
     with connect(settings.duckdb_path) as con:
         load_id = con.execute("select load_id from audit.loads where source_file like '%2025-06-01%'").fetchone()[0]
         withdraw_load(con, load_id)
-    dbt(settings, "build", "+fct_events +load_audit")
+    dbt(settings, "build", "+fct_events +load_audit +int_cld__event_exclusions")
     rows = query(
         warehouse, "select event_outcome, source_file from marts.fct_events where event_start_date = '2024-09-01'"
     )
