@@ -14,23 +14,15 @@ periods as (
 ),
 
 long_term_lines as (
+    -- the same long-term lines the LTS cohorts use (service users' LT Nursing/Residential/Community/Prison)
     select
         la_code,
         person_key,
         service_type,
-        event_start_date,
-        event_end_date,
+        line_start_date as event_start_date,
+        line_end_date as event_end_date,
         person_date_of_death
-    from {{ ref('int_cld__events_enriched') }}
-    where
-        event_type = 'Service'
-        and client_type_group = 'Service user'
-        and service_type in (
-            'Long term support: Nursing care',
-            'Long term support: Residential care',
-            'Long term support: Community',
-            'Long term support: Prison'
-        )
+    from {{ ref('int_lts__lines') }}
 ),
 
 people as (
