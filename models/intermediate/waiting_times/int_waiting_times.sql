@@ -22,23 +22,7 @@ quarters as (
 ),
 
 wait_parts as (
-    select
-        la_code,
-        'first_response' as wait_part,
-        response_start_date as wait_end_date,
-        response_age_band as age_band,
-        response_wait_days as wait_days
-    from waits
-    where response_start_date is not null
-    union all
-    select
-        la_code,
-        'first_service' as wait_part,
-        service_start_date as wait_end_date,
-        service_age_band as age_band,
-        service_wait_days as wait_days
-    from waits
-    where service_start_date is not null
+    {{ waits_by_part('waits') }}
 )
 
 select
