@@ -1,7 +1,7 @@
 {# The metric-cell models that feed commissioning_metrics (one per metric family, each with the
    columns documented on int_metric_cells). A family is listed once it is built. #}
 {% macro metric_cell_models() -%}
-    {{ return(['int_metric_cells__requests', 'int_metric_cells__reablement', 'int_metric_cells__lts', 'int_metric_cells__cohorts', 'int_metric_cells__waiting_times', 'int_metric_cells__hospital']) }}
+    {{ return(['int_metric_cells__requests', 'int_metric_cells__reablement', 'int_metric_cells__lts', 'int_metric_cells__cohorts', 'int_metric_cells__waiting_times', 'int_metric_cells__hospital', 'int_metric_cells__finance']) }}
 {%- endmacro %}
 
 {# A published value from exact counts (metrics.md §1.2): half away from zero, once, 1 dp, via
@@ -17,6 +17,10 @@
         when 'per_week' then {{ tenths('cast(' ~ numerator ~ ' as bigint) * 70', period_days) }}
         when 'median_days' then {{ tenths('cast(' ~ median_days ~ ' * 10000 as bigint)', '1000') }}
         when 'count' then cast({{ numerator }} as decimal(18, 2))
+        {#- finance (int_metric_cells__finance): pence; pence over 1/120,000ths of a day; amounts x 10^8 over hours x 10^4 #}
+        when 'gbp' then {{ pence_to_gbp(numerator) }}
+        when 'gbp_per_week' then {{ pence_to_gbp(div_round_half_up('cast(' ~ numerator ~ ' as bigint) * 840000', denominator)) }}
+        when 'gbp_per_hour' then {{ pence_to_gbp(div_round_half_up(numerator, 'cast(' ~ denominator ~ ' as bigint) * 100')) }}
     end
 {%- endmacro %}
 
@@ -73,4 +77,11 @@
         when {{ age_band }} in ('65 to 74', '75 to 84', '85 to 94', '95 and above') then '65 and above'
         else {{ age_band }}
     end
+{%- endmacro %}
+
+{# Finance metrics (metrics.md §6) carry money in scaled integers, not counts of people: they are
+   never suppressed (§1.3 "Money totals are not suppressed") and their numerator and denominator
+   are not published in commissioning_metrics (the money is in spend_by_category and unit_costs). #}
+{% macro is_money_metric(metric_id) -%}
+    ({{ metric_id }} like 'SPEND!_%' escape '!' or {{ metric_id }} like 'UNIT!_COST!_%' escape '!')
 {%- endmacro %}

@@ -5,8 +5,28 @@
 
 with
 
+-- Person identity as good_lives_extract.md §6 (the finance extract uses the same resolution):
+-- 1. the local id through the case data's identity map (local_id_map); 2. else a valid NHS
+-- number (nhs_number); 3. else the la_code_<id> form (local_id_only). An ambiguous local id stays
+-- unmatched.
 transactions as (
-    select * from {{ ref('stg_finance__transactions') }}
+    select
+        t.*,
+        case
+            when m.is_ambiguous then null
+            when m.person_id is not null then m.person_id
+            when t.nhs_number_hash is not null then t.nhs_number_hash
+            else t.la_person_id_hash
+        end as person_key,
+        case
+            when m.is_ambiguous then 'ambiguous_local_id'
+            when m.person_id is not null then 'local_id_map'
+            when t.nhs_number_hash is not null then 'nhs_number'
+            when t.la_person_id_hash is not null then 'local_id_only'
+        end as match_method
+    from {{ ref('stg_finance__transactions') }} as t
+    left join {{ ref('int_cld__local_id_map') }} as m
+        on t.la_code = m.la_code and t.la_person_id_hash = m.la_person_id_hash
 ),
 
 types as (
@@ -247,6 +267,7 @@ select
     c.is_linked_adjustment,
     c.is_orphan_adjustment,
     c.person_key,
+    c.match_method,
     c.is_person_in_case_data,
     c.effective_service_ref as service_ref,
     c.effective_service_start as service_period_start,

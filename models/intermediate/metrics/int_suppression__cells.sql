@@ -10,7 +10,7 @@ with
 
 metric_rows as (
     select * from {{ metric_ref('int_metrics__rows') }} as in_scope
-    where numerator is not null
+    where numerator is not null and not {{ is_money_metric('metric_id') }}
 ),
 
 aggregate_cells as (

@@ -58,8 +58,10 @@ select
     breakdown,
     breakdown_value,
     -- a suppressed row is hidden whole (metrics.md §8): its counts as well as its value
-    case when not is_suppressed then numerator end as numerator,
-    case when not (is_suppressed and unit = 'percent') then denominator end as denominator,
+    case when not is_suppressed and not {{ is_money_metric('metric_id') }} then numerator end as numerator,
+    case
+        when not (is_suppressed and unit = 'percent') and not {{ is_money_metric('metric_id') }} then denominator
+    end as denominator,
     -- cast again: Postgres drops numeric(18,2)'s precision through a CASE with an implicit NULL else
     cast(case when suppression_reason is null then exact_value end as decimal(18, 2)) as value,
     unit,
@@ -71,6 +73,7 @@ select
         when metric_id like 'ASCOF_2A%' then '{{ var("ascof_2a_method") }}'
         when metric_id like 'WAIT_%' then 'dhsc_wait_v1.1'
         when metric_id like 'ASCOF%' then 'dhsc_2425'
+        when {{ is_money_metric('metric_id') }} then 'ascfr_2425'
         else 'ascw_1'
     end
     || ';person_id_rule={{ var("person_id_rule") }}'

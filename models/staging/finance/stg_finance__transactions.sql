@@ -81,10 +81,6 @@ selected as (
         {{ kept_columns }},
         id_loads > 1 as is_revised_across_loads
     from incremental
-),
-
-linked_local_ids as (
-    {{ linked_local_ids('selected') }}
 )
 
 select
@@ -102,8 +98,9 @@ select
     s.cost_centre_name,
     s.account_code,
     s.account_name,
-    {{ person_key_from_hashes('s', 'k') }} as person_key,
-    s.nhs_number_hash is not null or s.la_person_id_hash is not null as has_person_identifier,
+    -- person identity is resolved against the case data in int_finance__ledger (good_lives_extract.md §6)
+    s.nhs_number_hash,
+    s.la_person_id_hash,
     s.service_ref,
     s.service_period_start,
     s.service_period_end,
@@ -122,5 +119,3 @@ select
     s.dq_flags,
     s.is_revised_across_loads
 from selected as s
-left join linked_local_ids as k
-    on s.la_code_ons = k.la_code and s.la_person_id_hash = k.la_person_id_hash
