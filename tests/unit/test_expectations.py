@@ -86,7 +86,13 @@ def good_cohort() -> pd.DataFrame:
 
 
 def test_every_suite_is_tested_here() -> None:
-    assert suite_names() == ["cohort_long_term_support", "commissioning_metrics", "fct_service_costs"]
+    assert suite_names() == [
+        "cohort_long_term_support",
+        "commissioning_metrics",
+        "fct_service_costs",
+        "spend_by_category",
+        "unit_costs",
+    ]
 
 
 def test_good_cohort_passes() -> None:
@@ -200,3 +206,113 @@ def test_rules_page_lists_every_rule() -> None:
     page = Path("docs/rules.md").read_text()
     for code, spec in RULES.items():
         assert f"| `{code}` | {spec.level} | {spec.severity} |" in page
+
+
+def good_spend() -> pd.DataFrame:
+    """Two category rows as the spend suite's query returns them (identity columns in pence)."""
+    return pd.DataFrame(
+        {
+            "la_code": ["E06000005"] * 2,
+            "period_type": ["financial_year"] * 2,
+            "period_start": pd.to_datetime(["2024-04-01"] * 2),
+            "support_type": ["Long-term support", "Other support (non-SALT)"],
+            "support_setting": ["Residential", "Commissioning and service delivery"],
+            "primary_support_reason": ["Physical support", "Not applicable"],
+            "age_group": ["65 and above", "Not applicable"],
+            "five_areas_category": ["4. Care and a home", "Enabling"],
+            "gross_expenditure": [1000.10, -250.0],
+            "is_negative_gross": [False, True],
+            "transactions": [3, 1],
+            "identity_difference_pence": [0, 0],
+            "year_difference_pence": [0, 0],
+        }
+    )
+
+
+def test_good_spend_passes() -> None:
+    assert validate_frame(good_spend(), load_suite("spend_by_category"), "error").success
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expectation"),
+    [
+        ("identity_difference_pence", 1, "expect_column_values_to_be_between"),  # a row off by a penny
+        ("year_difference_pence", -1, "expect_column_values_to_be_between"),  # the year lost a penny
+        ("is_negative_gross", False, "expect_column_values_to_be_between"),  # negative gross not flagged
+        ("period_type", "rolling_12m", "expect_column_values_to_be_in_set"),
+        ("support_setting", None, "expect_column_values_to_not_be_null"),
+        ("la_code", "E07000001", "expect_column_values_to_match_regex"),  # a district is not a council
+        ("transactions", 0, "expect_column_values_to_be_between"),
+        ("age_group", "65 and above", "expect_compound_columns_to_be_unique"),  # made a duplicate below
+    ],
+)
+def test_broken_spend_fails_the_blocking_suite(column: str, value, expectation: str) -> None:
+    frame = good_spend()
+    row = 1 if column == "is_negative_gross" else 0
+    frame[column] = frame[column].astype(object)
+    frame.loc[row, column] = value
+    if expectation == "expect_compound_columns_to_be_unique":
+        same = ["support_type", "support_setting", "primary_support_reason", "age_group", "five_areas_category"]
+        frame.loc[1, same] = frame.loc[0, same]
+    result = validate_frame(frame, load_suite("spend_by_category"), "error")
+    assert not result.success
+    assert expectation in {f.expectation for f in result.failures}
+
+
+def good_unit_costs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "la_code": ["E06000005"] * 3,
+            "period_start": pd.to_datetime(["2024-04-01"] * 3),
+            "setting": ["Residential and nursing", "Nursing", "Community: home care"],
+            "age_group": ["All ages", "18 to 64", "All ages"],
+            "unit_cost": [1215.02, None, 23.56],
+            "null_reason": [None, "denominator_below_minimum", None],
+            "source": ["finance", "cld_activity", "finance"],
+            "activity_unit": ["resident_weeks", "resident_weeks", "hours"],
+            "people": [1452, 3, 2025],
+            "is_outside_anchor_band": [False, False, False],
+        }
+    )
+
+
+def test_good_unit_costs_pass_both_severities() -> None:
+    suite = load_suite("unit_costs")
+    assert validate_frame(good_unit_costs(), suite, "error").success
+    assert validate_frame(good_unit_costs(), suite, "warn").success
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "expectation"),
+    [
+        (0, "unit_cost", -1.0, "expect_column_values_to_be_between"),
+        (1, "null_reason", None, "expect_column_values_to_not_be_null"),  # a NULL value without a reason
+        (0, "people", 4, "expect_column_values_to_be_between"),  # a unit cost from 4 people
+        (0, "source", "guess", "expect_column_values_to_be_in_set"),
+        (2, "activity_unit", "visits", "expect_column_values_to_be_in_set"),
+    ],
+)
+def test_broken_unit_costs_fail_the_blocking_suite(row: int, column: str, value, expectation: str) -> None:
+    frame = good_unit_costs()
+    frame[column] = frame[column].astype(object)
+    frame.loc[row, column] = value
+    result = validate_frame(frame, load_suite("unit_costs"), "error")
+    assert not result.success
+    assert (expectation, column) in {(f.expectation, f.column) for f in result.failures}
+
+
+def test_unit_cost_far_from_the_anchor_is_a_warning_only() -> None:
+    frame = good_unit_costs()
+    frame.loc[0, "is_outside_anchor_band"] = True  # e.g. £2,000 a week against £1,185.55
+    suite = load_suite("unit_costs")
+    assert validate_frame(frame, suite, "error").success
+    assert not validate_frame(frame, suite, "warn").success
+
+
+def test_negative_money_total_is_allowed_but_not_a_negative_rate() -> None:
+    frame = good_metrics()
+    frame["unit"] = frame["unit"].astype(object)
+    frame.loc[0, ["unit", "value"]] = ["gbp", -5314350.95]  # a category's GCE net of NHS income
+    assert validate_frame(frame, load_suite("commissioning_metrics"), "error").success
+    frame.loc[0, "unit"] = "percent"
+    assert not validate_frame(frame, load_suite("commissioning_metrics"), "error").success

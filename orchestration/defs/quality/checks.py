@@ -13,11 +13,13 @@ from orchestration.defs.quality.expectations import SuiteResult, load_suite, sui
 from orchestration.settings import load_settings
 
 
-def read_table(table: str):
-    """Read a table into pandas with a read-only connection that is always closed."""
+def read_table(table: str, query: str | None = None):
+    """Read a table (or the suite's query over it) into pandas with a read-only connection that is
+    always closed. A suite's `query` adds checks pandas cannot do exactly, e.g. money identities
+    computed in integer pence in SQL (`.df()` turns DECIMAL into float)."""
     con = duckdb.connect(str(load_settings().duckdb_path), read_only=True)
     try:
-        return con.sql(f"select * from {table}").df()
+        return con.sql(query or f"select * from {table}").df()
     finally:
         con.close()
 
@@ -58,7 +60,7 @@ def build_suite_check(name: str, severity: str, suffix: str, blocking: bool, lev
         description=f"GE suite {name}: {severity}-severity expectations" + (" (blocking)." if blocking else "."),
     )
     def check() -> dg.AssetCheckResult:
-        return _result(validate_frame(read_table(suite["table"]), suite, severity), level)
+        return _result(validate_frame(read_table(suite["table"], suite.get("query")), suite, severity), level)
 
     return check
 
