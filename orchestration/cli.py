@@ -336,6 +336,7 @@ def _headline_metrics(con: Any) -> list[tuple]:
 
 
 UNIT_SUFFIX = {"percent": "%", "per_100k": " per 100k", "per_week": " a week", "median_days": " days", "count": ""}
+MONEY_RATE_SUFFIX = {"gbp_per_week": " a week", "gbp_per_hour": " an hour"}
 
 
 def format_headline(row: tuple) -> str:
@@ -345,6 +346,11 @@ def format_headline(row: tuple) -> str:
         shown = f"n/a ({reason})"
     elif unit == "count":
         shown = f"{int(value):,}"
+    elif unit == "gbp":
+        # spend is shown as £m to 1 dp (metrics.md §1.2); the mart holds it to the penny
+        shown = f"£{value / 1_000_000:,.1f}m"
+    elif unit in MONEY_RATE_SUFFIX:
+        shown = f"£{value:,.2f}{MONEY_RATE_SUFFIX[unit]}"
     else:
         shown = f"{value:,.1f}{UNIT_SUFFIX.get(unit, '')}"
     counts = ""
