@@ -268,11 +268,6 @@ def la_validity(code: str, day: dt.date) -> str:
     return "invalid"
 
 
-def money_text(value: Decimal | None) -> str | None:
-    """Canonical text of a parsed amount; DuckDB casts it to DECIMAL exactly."""
-    return None if value is None else str(value)
-
-
 def _money_fields(places: int) -> Callable[[str], tuple[str | None, str | None, int | None]]:
     """(canonical text, failure reason, value in 1/10^places units) for map_unique_fields."""
 
@@ -358,7 +353,9 @@ def _dq_flags(rows: pd.Series, issues: list[dict[str, object]]) -> list[str | No
 
 def _as_dates(values: pd.Series) -> pd.Series:
     """datetime64 -> Python dates with None for NaT (DuckDB reads the object column as DATE)."""
-    return pd.Series([None if pd.isna(v) else v.date() for v in values], index=values.index, dtype="object")
+    dates = values.dt.date.astype(object)
+    dates[values.isna()] = None
+    return dates
 
 
 def _formats(date_formats: tuple[str, ...]) -> str:
@@ -505,7 +502,8 @@ def validate_transactions(frame: pd.DataFrame, ctx: FinanceContext) -> LedgerChu
     validity = pd.Series(None, index=frame.index, dtype="object")
     dated = posting.notna() & la_code.notna()
     if dated.any():
-        validity[dated] = [la_validity(c, d.date()) for c, d in zip(la_code[dated], posting[dated], strict=True)]
+        days = posting[dated].dt.date
+        validity[dated] = [la_validity(c, d) for c, d in zip(la_code[dated], days, strict=True)]
     _reject(
         out,
         rows,
