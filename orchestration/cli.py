@@ -438,7 +438,7 @@ def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dic
             lines.append(f"  {row[1].upper()}: {row[0]}: {row[6]}")
     if summary.get("not_loaded"):
         lines.append(
-            f"recognised, not loaded by this release (finance ingest comes with the spend marts): "
+            f"recognised, not loaded by this release (no loader for their dataset yet): "
             f"{', '.join(summary['not_loaded'])}"
         )
     current = None

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 DATE_FORMATS = ("iso", "uk")
 PERSON_ID_RULES = ("coalesce", "hybrid")
 ASCOF_2A_METHODS = ("dhsc_2425", "nhse_2324")  # processing_rules.md §12
+FINANCE_LOAD_MODES = ("cumulative", "incremental")  # finance_extract.md §1
 
 
 class ConfigError(ValueError):
@@ -36,6 +39,12 @@ class LaSettings:
     date_formats: tuple[str, ...] = DATE_FORMATS
     encoding: str | None = None  # pin one encoding instead of BOM / UTF-8 / Windows-1252 detection
     sheet_name: str | None = None  # XLSX sheet to read instead of the first
+    # finance_extract.md §1: each ledger file is the year to date (the newest load of a year replaces
+    # the earlier ones) or adds periods.
+    finance_load_mode: str = "cumulative"
+    # finance_extract.md §9: the council pays care homes net of the client's contribution, so
+    # person-linked contributions are added back to paid_amount before comparing with CLD cost.
+    net_payments_add_contributions: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,14 @@ class Settings:
     chunk_rows: int = 50_000
     default_la: LaSettings = field(default_factory=LaSettings)
     las: dict[str, LaSettings] = field(default_factory=dict)
+    # A council's own finance category map outside the extracts folder (finance_extract.md §6).
+    finance_category_map: Path | None = None
+    # finance_extract.md §9 tolerance = max(abs, rel x expected cost); exact decimals, never float.
+    finance_abs_tolerance: Decimal = Decimal("10")
+    finance_rel_tolerance: Decimal = Decimal("0.05")
+    finance_payment_lag_days: int = 28  # §9: a payment without a service period counts this many days earlier
+    finance_lag_quarters: int = 1  # §9: quarters a payment may lag its package
+    finance_unmapped_threshold_pct: Decimal = Decimal("5")  # §6: unmapped share of gross expenditure that fails
 
     @property
     def duckdb_path(self) -> Path:
@@ -68,13 +85,38 @@ class Settings:
     def for_la(self, la_code: str | None) -> LaSettings:
         return self.las.get(la_code or "", self.default_la)
 
+    def las_where(self, wanted: Callable[[LaSettings], bool]) -> list[str]:
+        """Sorted ONS codes of the councils whose settings satisfy `wanted`.
+
+        A per-LA section applies to its code; when the `defaults:` section satisfies it, every
+        current council in the LA seed does too, except those overridden.
+        """
+        codes = {code for code, la in self.las.items() if wanted(la)}
+        if wanted(self.default_la):
+            from orchestration.defs.ingest.reference import la_codes  # reads the seeds, which import this module
+
+            current = {code for code, spans in la_codes().items() if any(s.effective_to is None for s in spans)}
+            codes |= current - set(self.las)
+        return sorted(codes)
+
     def dbt_vars(self) -> dict[str, Any]:
-        """The settings dbt models read (processing_rules.md §0)."""
+        """The settings dbt models read (processing_rules.md §0, finance_extract.md §1, §6, §9).
+
+        Money and ratios are exact decimals; JSON has no decimal type, so they travel as their
+        decimal text ("10", "0.05"), which renders as the same numeric literal in SQL.
+        """
         return {
             "person_id_rule": self.person_id_rule,
             "ascof_2a_method": self.ascof_2a_method,
             "max_plausible_age": self.max_plausible_age,
             "conversation_keywords": list(self.conversation_keywords),
+            "finance_incremental_las": self.las_where(lambda la: la.finance_load_mode == "incremental"),
+            "finance_net_payer_las": self.las_where(lambda la: la.net_payments_add_contributions),
+            "finance_abs_tolerance": str(self.finance_abs_tolerance),
+            "finance_rel_tolerance": str(self.finance_rel_tolerance),
+            "finance_payment_lag_days": self.finance_payment_lag_days,
+            "finance_lag_quarters": self.finance_lag_quarters,
+            "finance_unmapped_threshold_pct": str(self.finance_unmapped_threshold_pct),
         }
 
     def with_key(self) -> Settings:
@@ -89,11 +131,48 @@ def _la_settings(raw: dict[str, Any], base: LaSettings) -> LaSettings:
     unknown = [f for f in formats if f not in DATE_FORMATS]
     if unknown:
         raise ConfigError(f"date_formats {unknown} not supported; use any of {list(DATE_FORMATS)}")
+    mode = str(raw.get("finance_load_mode", base.finance_load_mode))
+    if mode not in FINANCE_LOAD_MODES:
+        raise ConfigError(f"finance_load_mode must be one of {FINANCE_LOAD_MODES}, not {mode!r}")
     return LaSettings(
         date_formats=formats,
         encoding=raw.get("encoding", base.encoding),
         sheet_name=raw.get("sheet_name", base.sheet_name),
+        finance_load_mode=mode,
+        net_payments_add_contributions=_strict_bool(
+            "net_payments_add_contributions",
+            raw.get("net_payments_add_contributions", base.net_payments_add_contributions),
+        ),
     )
+
+
+def _strict_bool(name: str, value: Any) -> bool:
+    """A YAML boolean, or the text true/false (any case): anything else is a configuration error."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "false"}:
+        return text == "true"
+    raise ConfigError(f"{name} must be true or false, not {value!r}")
+
+
+def _decimal(name: str, value: Any, low: Decimal, high: Decimal | None = None) -> Decimal:
+    """A setting read as an exact decimal (from its text, never through float) within bounds."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from exc
+    if not number.is_finite() or number < low or (high is not None and number > high):
+        bounds = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{name} must be a number {bounds}, not {value!r}")
+    return number
+
+
+def _whole(name: str, value: Any) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit():
+        raise ConfigError(f"{name} must be a whole number of at least 0, not {value!r}")
+    return int(text)
 
 
 def _env_bool(value: str) -> bool:
@@ -151,6 +230,10 @@ def load_settings(
     default_la = _la_settings(raw.get("defaults", {}) or {}, LaSettings())
     las = {code: _la_settings(section or {}, default_la) for code, section in (raw.get("las") or {}).items()}
     extracts = extracts_dir or pick("extracts_dir", None)
+    category_map = pick("finance_category_map", None)
+    category_map_path = Path(category_map).expanduser().resolve() if category_map else None
+    if category_map_path is not None and not category_map_path.is_file():
+        raise ConfigError(f"finance_category_map {category_map_path} not found")
     return Settings(
         warehouse_dir=warehouse,
         extracts_dir=Path(extracts).resolve() if extracts else None,
@@ -164,4 +247,14 @@ def load_settings(
         chunk_rows=int(pick("chunk_rows", 50_000)),
         default_la=default_la,
         las=las,
+        finance_category_map=category_map_path,
+        finance_abs_tolerance=_decimal("finance_abs_tolerance", pick("finance_abs_tolerance", "10"), Decimal(0)),
+        finance_rel_tolerance=_decimal(
+            "finance_rel_tolerance", pick("finance_rel_tolerance", "0.05"), Decimal(0), Decimal(1)
+        ),
+        finance_payment_lag_days=_whole("finance_payment_lag_days", pick("finance_payment_lag_days", 28)),
+        finance_lag_quarters=_whole("finance_lag_quarters", pick("finance_lag_quarters", 1)),
+        finance_unmapped_threshold_pct=_decimal(
+            "finance_unmapped_threshold_pct", pick("finance_unmapped_threshold_pct", "5"), Decimal(0), Decimal(100)
+        ),
     )

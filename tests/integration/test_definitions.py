@@ -10,6 +10,7 @@ import pytest
 
 EXPECTED_ASSET_KEYS = {
     "audit/check_counts",
+    "audit/finance_totals",
     "audit/loads",
     "intermediate/int_cld__event_exclusions",
     "intermediate/int_cld__events_deduplicated",
@@ -73,6 +74,9 @@ EXPECTED_ASSET_KEYS = {
     "quarantine/row_issues",
     "raw/cld_events",
     "raw/cld_extra_columns",
+    "raw/finance_category_map",
+    "raw/finance_control",
+    "raw/finance_transactions",
     "raw/hospital_discharges",
     "raw/population",
     "staging/stg_audit__loads",

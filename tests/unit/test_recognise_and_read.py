@@ -147,3 +147,39 @@ def test_builder_writes_r1_headers(tmp_path: Path) -> None:
 def test_finance_control_totals_are_recognised() -> None:
     headers = ["la_code", "financial_year", "period_number", "row_count", "ledger_total"]
     assert recognise(headers, "totals.csv").dataset == "finance_control"
+
+
+def test_finance_ledger_optional_columns_and_period_alternative() -> None:
+    required = [
+        "transaction_id",
+        "la_code",
+        "posting_date",
+        "cost_centre",
+        "account_code",
+        "transaction_type",
+        "amount",
+    ]
+    with_period = recognise([*required, "period", "nhs_number", "vat_amount"], "ledger.csv")
+    assert with_period.dataset == "finance"
+    assert {"period", "nhs_number", "vat_amount"} <= set(with_period.positions)
+    assert with_period.unknown_headers == {}
+    # Neither the split columns nor `period` is reported missing when the other form is present.
+    assert not {"financial_year", "period_number"} & set(with_period.missing_optional)
+    with_columns = recognise([*required, "financial_year", "period_number"], "ledger.csv")
+    assert "period" not in with_columns.missing_optional and "nhs_number" in with_columns.missing_optional
+
+
+def test_finance_files_missing_columns_are_refused_with_fin001() -> None:
+    with pytest.raises(FileRefused) as refused:
+        recognise(["la_code", "financial_year", "period_number", "row_count"], "totals.csv")
+    assert refused.value.rule == "FIN001" and "ledger_total" in str(refused.value)
+    with pytest.raises(FileRefused) as refused:
+        recognise(["la_code", "cost_centre", "account_code", "support_type", "setting", "note"], "map.csv")
+    assert refused.value.rule == "FIN001"
+    assert "primary_support_reason, age_group" in str(refused.value)
+
+
+def test_category_map_headers_are_not_taken_for_a_ledger() -> None:
+    headers = ["la_code", "cost_centre", "account_code", "support_type", "setting", "primary_support_reason"]
+    headers += ["age_group", "include_in_asc"]
+    assert recognise(headers, "finance_map.csv").dataset == "finance_category_map"

@@ -15,8 +15,12 @@ INGEST_TABLES = (
     ("raw", "cld_extra_columns"),
     ("raw", "population"),
     ("raw", "hospital_discharges"),
+    ("raw", "finance_transactions"),
+    ("raw", "finance_control"),
+    ("raw", "finance_category_map"),
     ("audit", "loads"),
     ("audit", "check_counts"),
+    ("audit", "finance_totals"),
     ("quarantine", "rejected_rows"),
     ("quarantine", "row_issues"),
 )

@@ -91,7 +91,9 @@ POPULATION_COLUMNS: tuple[Column, ...] = (
     Column("population", "population", "integer", True),
 )
 
-# Finance transactions (finance_extract.md §2): recognised now, loaded by the spend issue.
+# Finance transactions (finance_extract.md §2). The required columns are those a file must hold
+# (FIN001), except that one `period` column (`2024-25/03`) may stand in for financial_year and
+# period_number (FINANCE_ONE_OF).
 FINANCE_REQUIRED: tuple[str, ...] = (
     "transaction_id",
     "la_code",
@@ -103,9 +105,63 @@ FINANCE_REQUIRED: tuple[str, ...] = (
     "transaction_type",
     "amount",
 )
+FINANCE_OPTIONAL: tuple[str, ...] = (
+    "cost_centre_name",
+    "account_name",
+    "description",
+    "person_local_id",
+    "nhs_number",
+    "service_ref",
+    "service_period_start",
+    "service_period_end",
+    "provider_id",
+    "provider_name",
+    "provider_cqc_location_id",
+    "underlying_type",
+    "reverses_transaction_id",
+    "quantity",
+    "unit_type",
+    "unit_rate",
+    "vat_amount",
+    "source_system",
+    "period",
+)
+FINANCE_COLUMNS: tuple[Column, ...] = (
+    *(Column(n, n, "text", n not in ("financial_year", "period_number")) for n in FINANCE_REQUIRED),
+    *(Column(n, n, "text", False) for n in FINANCE_OPTIONAL),
+)
+FINANCE_ONE_OF: tuple[tuple[str, ...], ...] = (("financial_year", "period"), ("period_number", "period"))
 
-# Finance control totals (finance_extract.md §1, optional): recognised now, checked by the spend issue.
+# Finance control totals (finance_extract.md §1, optional).
 FINANCE_CONTROL_REQUIRED: tuple[str, ...] = ("la_code", "financial_year", "period_number", "row_count", "ledger_total")
+
+# A council's own category map (finance_extract.md §6), recognised by this header set.
+FINANCE_CATEGORY_MAP_REQUIRED: tuple[str, ...] = (
+    "cost_centre",
+    "account_code",
+    "support_type",
+    "setting",
+    "primary_support_reason",
+    "age_group",
+)
+FINANCE_CATEGORY_MAP_COLUMNS: tuple[Column, ...] = tuple(
+    Column(n, n, "text", n in FINANCE_CATEGORY_MAP_REQUIRED)
+    for n in (
+        "la_code",
+        "cost_centre",
+        "account_code",
+        "effective_from",
+        "effective_to",
+        "support_type",
+        "setting",
+        "primary_support_reason",
+        "age_group",
+        "cost_group",
+        "five_areas_category",
+        "include_in_asc",
+        "note",
+    )
+)
 
 # Hospital discharge extract (docs/hospital_discharge_extract.md; metrics.md ASCOF_2D): one row per
 # discharge (or per episode, with the last-episode indicator). Canonical names are the header keys.

@@ -15,13 +15,33 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA, ChunkContext, ChunkResult, issue_record, validate_chunk
-from orchestration.defs.ingest.contract import CLD_COLUMNS, CODED_FIELDS, HOSPITAL_COLUMNS, POPULATION_COLUMNS
+from orchestration.defs.ingest.contract import (
+    CLD_COLUMNS,
+    CODED_FIELDS,
+    FINANCE_CATEGORY_MAP_COLUMNS,
+    FINANCE_COLUMNS,
+    FINANCE_CONTROL_REQUIRED,
+    HOSPITAL_COLUMNS,
+    POPULATION_COLUMNS,
+)
+from orchestration.defs.ingest.finance import (
+    RAW_FINANCE_CATEGORY_MAP_SCHEMA,
+    RAW_FINANCE_CONTROL_SCHEMA,
+    RAW_FINANCE_SCHEMA,
+    DuplicateTracker,
+    FinanceContext,
+    drop_duplicates,
+    validate_category_map,
+    validate_control,
+    validate_transactions,
+)
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA, HospitalContext, validate_discharges
 from orchestration.defs.ingest.parsing import normalise_text
@@ -580,7 +600,221 @@ def _load_hospital_discharges(
     return totals, extra
 
 
-LOADERS = {"cld": _load_cld, "population": _load_population, "hospital_discharges": _load_hospital_discharges}
+def _insert_raw(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    schema: tuple[tuple[str, str], ...],
+    loaded: pd.DataFrame,
+    meta: dict[str, object],
+) -> None:
+    """Append a typed chunk to raw.<table> after the shared load metadata; SQL casts every column
+    (money arrives as canonical text, so DECIMAL columns never see a float)."""
+    if loaded.empty:
+        return
+    frame = loaded.copy()
+    frame["load_id"], frame["source_file"] = meta["load_id"], meta["source_file"]
+    frame["file_sha256"], frame["received_at"] = meta["file_sha256"], meta["received_at"]
+    columns = ", ".join(f'"{n}"' for n, _ in schema)
+    casts = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in schema)
+    con.register("_chunk", frame)
+    con.execute(
+        f"INSERT INTO raw.{table} (load_id, source_file, row_number, file_sha256, received_at, {columns}) "
+        f"SELECT load_id, source_file, row_number, file_sha256, received_at, {casts} FROM _chunk"
+    )
+    con.unregister("_chunk")
+
+
+def _flagged_rows(con: duckdb.DuckDBPyConnection, load_id: str) -> int:
+    return int(
+        con.execute(
+            "SELECT count(DISTINCT row_number) FROM quarantine.row_issues WHERE load_id = ? AND severity = 'warning'",
+            [load_id],
+        ).fetchone()[0]
+    )
+
+
+@dataclass
+class _LedgerAmounts:
+    """finance_extract.md §8 item 4, per financial year x period: the file's parseable amounts split
+    into loaded, duplicate (§5 copies) and rejected rows, in pence (exact integers, never float)."""
+
+    pence: Counter[tuple[str | None, int | None, str]] = field(default_factory=Counter)
+    rows: Counter[tuple[str | None, int | None, str]] = field(default_factory=Counter)
+
+    def add(self, amounts: pd.DataFrame, duplicates: set[int], rejected: set[int]) -> None:
+        for row_number, year, period, pence in zip(
+            amounts["row_number"],
+            amounts["financial_year"],
+            amounts["period_number"],
+            amounts["amount_pence"],
+            strict=True,
+        ):
+            row = int(row_number)
+            outcome = "duplicate" if row in duplicates else "rejected" if row in rejected else "loaded"
+            key = (year, None if period is pd.NA else int(period), outcome)
+            self.pence[key] += int(pence)
+            self.rows[key] += 1
+
+    def total(self, outcome: str | None = None) -> Decimal:
+        return Decimal(sum(p for k, p in self.pence.items() if outcome in (None, k[2]))).scaleb(-2)
+
+    def write(self, con: duckdb.DuckDBPyConnection, load_id: str) -> None:
+        rows = [
+            (load_id, year, period, outcome, self.rows[(year, period, outcome)], str(Decimal(pence).scaleb(-2)))
+            for (year, period, outcome), pence in sorted(self.pence.items(), key=lambda kv: str(kv[0]))
+        ]
+        if rows:
+            con.executemany(
+                "INSERT INTO audit.finance_totals VALUES (?, ?, ?, ?, ?, CAST(? AS DECIMAL(38,2)))",
+                rows,
+            )
+
+    def summary(self) -> str:
+        return (
+            f"amounts (finance_extract.md §8 item 4): parseable {self.total()} = loaded {self.total('loaded')} "
+            f"+ duplicates {self.total('duplicate')} + rejected {self.total('rejected')}"
+        )
+
+
+def _load_finance(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """finance_extract.md §2-§5, §8: one LA per file; copies of a transaction within the file are
+    quarantined (§5) whichever chunk they fall in; identifiers hashed as CLD's."""
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    guard = _LaGuard(source_file)
+    totals = _Totals()
+    names = [c.name for c in FINANCE_COLUMNS]
+    hasher = Hasher(settings.hmac_key or b"")
+    tracker = DuplicateTracker()
+    amounts = _LedgerAmounts()
+    postings: list[dt.date] = []
+    for batch in _chunks(opened.records, settings.chunk_rows):
+        totals.rows_in += len(batch)
+        good = [r for r in batch if r.values is not None]
+        rejected = [_malformed(r) for r in batch if r.values is None]
+        if good:
+            frame = _frame(good, recognised, names, settings.null_tokens)
+            guard.check(frame["la_code"].dropna())
+            ctx = FinanceContext(
+                file_name=source_file,
+                date_formats=settings.for_la(guard.ons).date_formats,
+                allow_test_nhs_numbers=settings.allow_test_nhs_numbers,
+                la_code_ons=guard.ons,
+                hasher=hasher,
+            )
+            result = validate_transactions(frame, ctx)
+            duplicates = drop_duplicates(result, tracker)
+            rejected.extend(result.rejected)
+            _insert_raw(con, "finance_transactions", RAW_FINANCE_SCHEMA, result.loaded, meta)
+            _row_issues(con, load_id, source_file, result.issues)
+            amounts.add(
+                result.amounts,
+                {int(d["row_number"]) for d in duplicates},
+                {int(r["row_number"]) for r in result.rejected},
+            )
+            totals.rows_loaded += len(result.loaded)
+            totals.checked.update(result.checked)
+            totals.failed.update(result.failed)
+            dates = result.loaded["posting_date"].dropna()
+            postings.extend([min(dates), max(dates)] if len(dates) else [])
+        _quarantine(con, load_id, source_file, rejected)
+        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
+        if progress:
+            progress(len(batch))
+    if totals.rows_in == 0:
+        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    amounts.write(con, load_id)
+    totals.rows_flagged = _flagged_rows(con, load_id)
+    # The posting dates the file covers stand in for its period (audit; dbt selects by year and period).
+    extra = {
+        "la_code": guard.ons,
+        "derived_period_start": min(postings) if postings else None,
+        "derived_period_end": max(postings) if postings else None,
+        "note": amounts.summary(),
+    }
+    return totals, extra
+
+
+def _load_finance_control(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """finance_extract.md §1 control totals (one LA per file), checked against the ledger in dbt (§8)."""
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    guard = _LaGuard(source_file)
+    totals = _Totals()
+    for batch in _chunks(opened.records, settings.chunk_rows):
+        totals.rows_in += len(batch)
+        good = [r for r in batch if r.values is not None]
+        rejected = [_malformed(r) for r in batch if r.values is None]
+        if good:
+            frame = _frame(good, recognised, FINANCE_CONTROL_REQUIRED, settings.null_tokens)
+            guard.check(frame["la_code"].dropna())
+            result = validate_control(frame, guard.ons)
+            rejected.extend(result.rejected)
+            _insert_raw(con, "finance_control", RAW_FINANCE_CONTROL_SCHEMA, result.loaded, meta)
+            totals.rows_loaded += len(result.loaded)
+        _quarantine(con, load_id, source_file, rejected)
+        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
+        if progress:
+            progress(len(batch))
+    if totals.rows_in == 0:
+        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    return totals, {"la_code": guard.ons}
+
+
+def _load_finance_category_map(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """finance_extract.md §6: a council's own map; rules for several LAs (or any LA) may share a file,
+    so there is no one-LA guard. Dates use the default pinned formats (the map is not one LA's)."""
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    totals = _Totals()
+    names = [c.name for c in FINANCE_CATEGORY_MAP_COLUMNS]
+    la_codes_seen: set[str] = set()
+    for batch in _chunks(opened.records, settings.chunk_rows):
+        totals.rows_in += len(batch)
+        good = [r for r in batch if r.values is not None]
+        rejected = [_malformed(r) for r in batch if r.values is None]
+        if good:
+            frame = _frame(good, recognised, names, settings.null_tokens)
+            result = validate_category_map(frame, settings.default_la.date_formats)
+            rejected.extend(result.rejected)
+            _insert_raw(con, "finance_category_map", RAW_FINANCE_CATEGORY_MAP_SCHEMA, result.loaded, meta)
+            totals.rows_loaded += len(result.loaded)
+            la_codes_seen.update(result.loaded["la_code"].dropna())
+        _quarantine(con, load_id, source_file, rejected)
+        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
+        if progress:
+            progress(len(batch))
+    if totals.rows_in == 0:
+        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
+
+
+LOADERS = {
+    "cld": _load_cld,
+    "population": _load_population,
+    "hospital_discharges": _load_hospital_discharges,
+    "finance": _load_finance,
+    "finance_control": _load_finance_control,
+    "finance_category_map": _load_finance_category_map,
+}
 
 
 def _quarantine_refused_rows(
@@ -678,13 +912,17 @@ def load_file(
                 message=f"recognised as a {dataset} extract; its ingest is not part of this release yet",
             )
         totals, extra = LOADERS[dataset](con, opened, recognised, meta, settings, progress)
+        note = str(extra.pop("note", "") or "")
         if totals.rows_in != totals.rows_loaded + totals.rows_rejected:
             raise LoadInvariantError(
                 f"{path.name}: rows_in {totals.rows_in} != loaded {totals.rows_loaded} "
                 f"+ rejected {totals.rows_rejected}"
             )
         warnings = list(opened.warnings)
-        if recognised.unknown_headers:
+        if recognised.unknown_headers and dataset.startswith("finance"):
+            # finance_extract.md §8 FIN002: reported, then ignored (no side table as for CLD).
+            warnings.append(f"unknown column(s) ignored (FIN002): {', '.join(recognised.unknown_headers.values())}")
+        elif recognised.unknown_headers:
             warnings.append(f"unknown column(s) kept aside: {', '.join(recognised.unknown_headers.values())}")
         if recognised.missing_optional:
             warnings.append(f"optional column(s) absent, loaded as null: {', '.join(recognised.missing_optional)}")
@@ -701,7 +939,8 @@ def load_file(
                 "rows_rejected": totals.rows_rejected,
                 "rows_flagged": totals.rows_flagged,
                 "status": "loaded",
-                "message": "; ".join([*warnings, str(extra.get("release_evidence", ""))]).strip("; ") or None,
+                "message": "; ".join(p for p in [*warnings, str(extra.get("release_evidence") or ""), note] if p)
+                or None,
                 "finished_at": dt.datetime.now(),
             },
         )
@@ -772,10 +1011,19 @@ def load_folder(
     settings: Settings,
     on_file: Callable[[Path], Callable[[int], None] | None] | None = None,
 ) -> list[LoadResult]:
-    """Load every landed file in a folder (each file is one load)."""
+    """Load every landed file in a folder (each file is one load), then the configured category map.
+
+    A council may keep its finance category map outside the landing folder (finance_extract.md §6,
+    setting `finance_category_map`); it is loaded like any extract, so an unchanged file is skipped
+    by its SHA-256.
+    """
     manifest = read_received_manifest(folder)
+    paths = landed_files(folder)
+    configured = settings.finance_category_map
+    if configured is not None and configured.resolve() not in {p.resolve() for p in paths}:
+        paths.append(configured)
     results = []
-    for path in landed_files(folder):
+    for path in paths:
         progress = on_file(path) if on_file else None
         results.append(load_file(con, path, settings, manifest, progress))
     return results

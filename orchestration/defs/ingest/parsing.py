@@ -109,6 +109,47 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return cleaned, series.notna() & cleaned.isna()
 
 
+# --- Money (finance_extract.md §1) -----------------------------------------------------------
+
+MONEY_UNPARSEABLE = "unparseable"
+MONEY_TOO_PRECISE = "too_many_decimal_places"
+MONEY_TOO_LARGE = "too_large"
+
+# Digits with correctly placed thousands separators (`1,234,567.89`) or none (`1234567.89`, `.5`).
+# `12,50` is not accepted: it is a decimal comma, and reading it as 1,250 would be a guess.
+_MONEY_BODY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+_MONEY_SIGNED = re.compile(rf"^(?P<neg>-)?\s*£?\s*(?P<body>{_MONEY_BODY})$")
+_MONEY_PARENS = re.compile(rf"^\(\s*£?\s*(?P<body>{_MONEY_BODY})\s*\)$")
+
+
+def parse_money(value: str, places: int = 2, integer_digits: int = 16) -> tuple[Decimal | None, str | None]:
+    """One money text -> (Decimal, None), or (None, reason); never through float.
+
+    finance_extract.md §1: a leading `-` or `£`, thousands separators and a negative in parentheses
+    `(12.50)` are accepted; more than `places` decimal places (as written) or any other text is not.
+    XLSX numbers reach here as their shortest repr (`reading._cell_text`), so `0.30000000000000004`
+    fails the places check instead of being rounded into shape. `integer_digits` keeps the value
+    inside its DECIMAL(18, places) column.
+    """
+    text = value.strip()
+    match = _MONEY_SIGNED.match(text)
+    negative = bool(match and match["neg"])
+    if match is None:
+        match = _MONEY_PARENS.match(text)
+        negative = match is not None
+    if match is None:
+        return None, MONEY_UNPARSEABLE
+    number = Decimal(match["body"].replace(",", ""))
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        return None, MONEY_TOO_PRECISE
+    if abs(number) >= Decimal(10) ** integer_digits:
+        return None, MONEY_TOO_LARGE
+    number = number.quantize(Decimal(1).scaleb(-places))
+    # -0.00 is stored as 0.00: a sign on zero means nothing in a ledger.
+    return (-number if negative and number else number), None
+
+
 # --- NHS numbers (cld_extract.md §7) ---------------------------------------------------------
 
 NHS_OK = 1

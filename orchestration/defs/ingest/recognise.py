@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from orchestration.defs.ingest.contract import (
     CLD_COLUMNS,
+    FINANCE_CATEGORY_MAP_COLUMNS,
+    FINANCE_COLUMNS,
     FINANCE_CONTROL_REQUIRED,
-    FINANCE_REQUIRED,
+    FINANCE_ONE_OF,
     HOSPITAL_COLUMNS,
     HOSPITAL_HEADER_ALIASES,
     HOSPITAL_ONE_OF,
@@ -20,27 +22,45 @@ from orchestration.defs.ingest.reference import header_aliases
 
 # A header set must share at least this many canonical names with a dataset to be taken for it;
 # then every missing required column is named in one refusal message.
-_MIN_SHARED = {"cld": 8, "finance": 5, "finance_control": 4, "population": 3, "hospital_discharges": 5}
+_MIN_SHARED = {
+    "cld": 8,
+    "finance": 5,
+    "finance_control": 4,
+    "finance_category_map": 5,
+    "population": 3,
+    "hospital_discharges": 5,
+}
 
 # Per dataset, groups of columns of which at least one must be present (e.g. a person identifier).
-_ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {"hospital_discharges": HOSPITAL_ONE_OF}
+_ONE_OF: dict[str, tuple[tuple[str, ...], ...]] = {
+    "hospital_discharges": HOSPITAL_ONE_OF,
+    "finance": FINANCE_ONE_OF,
+}
+
+# Groups of columns that stand in for each other: once one is present the others are not reported
+# missing (the finance `period` column, or financial_year and period_number).
+_ALTERNATIVES: dict[str, tuple[tuple[str, ...], ...]] = {"finance": FINANCE_ONE_OF}
+
+# The audit rule of a refusal for missing columns: the finance contract numbers it FIN001
+# (finance_extract.md §8); the other extracts use the shared rule code.
+_MISSING_RULE = {"finance": "FIN001", "finance_control": "FIN001", "finance_category_map": "FIN001"}
 
 
 @dataclass(frozen=True)
 class Recognised:
-    dataset: str  # cld, finance, finance_control, population, hospital_discharges
+    dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges
     positions: dict[str, int]  # canonical name -> column index in the file
     unknown_headers: dict[int, str]  # column index -> submitted header kept aside
     missing_optional: list[str]  # canonical names absent (loaded as null)
 
 
 def _dataset_columns() -> dict[str, tuple[Column, ...]]:
-    finance = tuple(Column(n, n, "text", True) for n in FINANCE_REQUIRED)
     control = tuple(Column(n, n, "text", True) for n in FINANCE_CONTROL_REQUIRED)
     return {
         "cld": CLD_COLUMNS,
-        "finance": finance,
+        "finance": FINANCE_COLUMNS,
         "finance_control": control,
+        "finance_category_map": FINANCE_CATEGORY_MAP_COLUMNS,
         "population": POPULATION_COLUMNS,
         "hospital_discharges": HOSPITAL_COLUMNS,
     }
@@ -77,7 +97,7 @@ def recognise(header: list[str], file_name: str) -> Recognised:
         raise FileRefused(
             "unknown_header_set",
             f"{file_name} rejected: its headers match no known extract "
-            "(CLD events, finance ledger or control totals, population, hospital discharges). "
+            "(CLD events, finance ledger, control totals or category map, population, hospital discharges). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]
@@ -88,15 +108,16 @@ def recognise(header: list[str], file_name: str) -> Recognised:
     if missing:
         named = [" or ".join(headers[n] for n in m.split("|")) for m in missing]
         raise FileRefused(
-            "missing_required_column",
+            _MISSING_RULE.get(dataset, "missing_required_column"),
             f"{file_name} rejected: missing required column(s): {', '.join(named)}. "
             "Add the columns (values may be blank where not applicable) and resend.",
             column=", ".join(m.replace("|", " or ") for m in missing),
         )
     known = {c.name for c in columns}
+    quiet = {n for group in _ALTERNATIVES.get(dataset, ()) if any(m in seen for m in group) for n in group}
     return Recognised(
         dataset=dataset,
         positions={name: i for name, i in seen.items() if name in known},
         unknown_headers={i: header[i] for name, i in seen.items() if name not in known},
-        missing_optional=[c.name for c in columns if c.name not in seen],
+        missing_optional=[c.name for c in columns if c.name not in seen and c.name not in quiet],
     )

@@ -73,6 +73,55 @@ RULES: dict[str, Rule] = {
             "planned units disagree with the cost frequency; the frequency is used",
         ),
         Rule("duplicate_row", "row", "info", None, "an exact copy of an earlier row in the same file"),
+        # Finance ledger, control totals and category map (finance_extract.md §8, codes as the spec
+        # numbers them). FIN011, FIN013 and FIN031 reject the row in their error form and flag it in
+        # their warning form (the row loads); the warning form is written to row_issues as 'warning'.
+        Rule("FIN001", "file", "error", None, "a mandatory finance column is missing"),
+        Rule("FIN002", "file", "info", None, "an unknown extra finance column, ignored"),
+        Rule("FIN010", "row", "error", -1, "transaction_id blank or longer than 64 characters"),
+        Rule(
+            "FIN011",
+            "row",
+            "error",
+            None,
+            "la_code blank or not a CASSR code valid on the posting date (warning when it is the successor "
+            "of the code valid then)",
+        ),
+        Rule("FIN012", "row", "error", -3, "posting_date blank, or a posting or service-period date unparseable"),
+        Rule(
+            "FIN013",
+            "row",
+            "error",
+            -3,
+            "financial_year blank or not YYYY-YY (rejected); posting_date outside that year (warning)",
+        ),
+        Rule("FIN014", "row", "error", -3, "period_number not a whole number from 1 to 16"),
+        Rule("FIN015", "field", "warning", None, "posting_date month differs from the month of period 1-12"),
+        Rule("FIN020", "row", "error", -3, "amount blank, unparseable or with more than 2 decimal places"),
+        Rule("FIN021", "field", "info", None, "amount is 0"),
+        Rule("FIN022", "field", "warning", None, "sign unusual for the class (negative expenditure, positive income)"),
+        Rule("FIN023", "field", "warning", None, "vat_amount above 20% of amount (absolute values) + 0.01"),
+        Rule("FIN030", "row", "error", -2, "transaction_type not a code of finance_extract.md §3"),
+        Rule(
+            "FIN031",
+            "row",
+            "error",
+            -2,
+            "adjustment without a valid base underlying_type (rejected); base type carrying one (warning, ignored)",
+        ),
+        Rule("FIN040", "field", "warning", None, "NHS number invalid; not used for identity"),
+        Rule("FIN041", "field", "warning", -1, "direct_payment or client_contribution without a person link"),
+        Rule("FIN043", "field", "warning", -5, "service_period_end before service_period_start; period ignored"),
+        Rule("FIN050", "row", "warning", None, "exact copy of an earlier row of the file (same la_code + id)"),
+        Rule("FIN051", "row", "warning", None, "same la_code + transaction_id as an earlier row, other values"),
+        # Category map (finance_extract.md §6): a rule that breaks the lists is not loaded.
+        Rule("map_value_not_in_list", "row", "error", -2, "a category map value not in its §6/§7 list"),
+        Rule("map_setting_mismatch", "row", "error", -2, "the setting does not belong to the support type"),
+        Rule("map_non_salt_breakdown", "row", "error", -2, "a non-SALT rule with PSR or age group set"),
+        Rule("map_catch_all", "row", "error", None, "a blank-LA rule with cost_centre and account_code both *"),
+        Rule("map_la_code_unknown", "row", "error", None, "la_code is not a council code in the LA seed"),
+        Rule("map_boolean_invalid", "row", "error", -3, "include_in_asc is not true or false"),
+        Rule("map_dates_backwards", "row", "error", -5, "effective_to before effective_from"),
     )
 }
 

@@ -13,6 +13,12 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA
+from orchestration.defs.ingest.finance import (
+    RAW_FINANCE_CATEGORY_MAP_SCHEMA,
+    RAW_FINANCE_CONTROL_SCHEMA,
+    RAW_FINANCE_SCHEMA,
+    RAW_NOT_NULL,
+)
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA
 
 LOAD_METADATA = (
@@ -26,8 +32,8 @@ LOAD_METADATA = (
 # audit.loads (one row per load) and staging joins them back, instead of rewriting every raw row.
 
 
-def _columns(columns: tuple[tuple[str, str], ...]) -> str:
-    return ",\n  ".join(f'"{name}" {kind}' for name, kind in columns)
+def _columns(columns: tuple[tuple[str, str], ...], not_null: frozenset[str] = frozenset()) -> str:
+    return ",\n  ".join(f'"{name}" {kind}{" NOT NULL" if name in not_null else ""}' for name, kind in columns)
 
 
 DDL = f"""
@@ -121,6 +127,34 @@ CREATE TABLE IF NOT EXISTS raw.population (
 CREATE TABLE IF NOT EXISTS raw.hospital_discharges (
   {_columns(LOAD_METADATA)},
   {_columns(RAW_HOSPITAL_SCHEMA)}
+);
+
+-- Finance (finance_extract.md; the column contract is shared with the dbt sources).
+CREATE TABLE IF NOT EXISTS raw.finance_transactions (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_FINANCE_SCHEMA, RAW_NOT_NULL)}
+);
+
+CREATE TABLE IF NOT EXISTS raw.finance_control (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_FINANCE_CONTROL_SCHEMA)}
+);
+
+CREATE TABLE IF NOT EXISTS raw.finance_category_map (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_FINANCE_CATEGORY_MAP_SCHEMA)}
+);
+
+-- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
+-- split into loaded, duplicate (§5) and rejected rows. Quarantine keeps only the failing value, so
+-- the amounts of rejected rows are recorded here (NULL year or period where those did not parse).
+CREATE TABLE IF NOT EXISTS audit.finance_totals (
+  load_id VARCHAR NOT NULL,
+  financial_year VARCHAR,
+  period_number INTEGER,
+  outcome VARCHAR NOT NULL,
+  "rows" BIGINT NOT NULL,
+  amount DECIMAL(38,2) NOT NULL
 );
 """
 
