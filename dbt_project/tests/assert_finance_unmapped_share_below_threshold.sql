@@ -12,5 +12,6 @@ from {{ ref('int_finance__spend_cube') }}
 where period_type = 'financial_year'
 group by la_code, financial_year
 having
-    100 * sum(case when setting = 'unmapped' then gross_expenditure_pence else 0 end)
+    sum(case when setting = 'unmapped' then gross_expenditure_pence else 0 end) > 0
+    and 100 * sum(case when setting = 'unmapped' then gross_expenditure_pence else 0 end)
     > {{ var('finance_unmapped_threshold_pct') }} * sum(gross_expenditure_pence)

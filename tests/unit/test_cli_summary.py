@@ -25,5 +25,7 @@ def test_headline_units(metric: str, unit: str, value, numerator, denominator, s
 
 
 def test_missing_value_shows_its_reason() -> None:
-    line = format_headline(("E06000005", "2024-25", "SPEND_GROSS", "gbp", None, None, None, "input_not_supplied", False))
+    line = format_headline(
+        ("E06000005", "2024-25", "SPEND_GROSS", "gbp", None, None, None, "input_not_supplied", False)
+    )
     assert line.endswith("n/a (input_not_supplied)")
