@@ -2,7 +2,8 @@
 -- integer pence, so periods 13–16 are checked on their own:
 --   2. the kept rows' Σ amount = the ledger total their categories add up to, where the ledger
 --      total is rebuilt from the §4 measures (gross + capital − income − memo grants + top-ups),
---      and = the ledger_total of spend_by_category for the year (no row lost on the way);
+--      and = the year's cells of int_finance__spend_cube (no row lost on the way; the GE suite on
+--      spend_by_category compares the published rows with loaded_year_pence);
 --   3. with a control file, loaded Σ amount = its ledger_total and loaded rows = its row_count.
 -- Blocking tests on this model fail the build on any difference (the published marts stay as they were).
 
@@ -35,12 +36,12 @@ categorised as (
     group by la_code, financial_year, period_number
 ),
 
-published_year as (
+cube_year as (
     select
         la_code,
         financial_year,
-        cast(sum(cast(ledger_total * 100 as bigint)) as bigint) as published_pence
-    from {{ ref('spend_by_category') }}
+        cast(sum(ledger_total_pence) as bigint) as cube_pence
+    from {{ ref('int_finance__spend_cube') }}
     where period_type = 'financial_year'
     group by la_code, financial_year
 ),
@@ -73,13 +74,13 @@ select
     coalesce(c.ledger_pence, 0) as categorised_pence,
     coalesce(c.identity_pence, 0) as identity_pence,
     cast(y.loaded_year_pence as bigint) as loaded_year_pence,
-    py.published_pence as published_year_pence,
+    py.cube_pence as cube_year_pence,
     ct.row_count as control_row_count,
     cast(ct.ledger_total * 100 as bigint) as control_pence,
     ct.load_id is not null as has_control,
     coalesce(k.loaded_pence, 0) = coalesce(c.ledger_pence, 0)
     and coalesce(c.ledger_pence, 0) = coalesce(c.identity_pence, 0)
-    and coalesce(y.loaded_year_pence, 0) = coalesce(py.published_pence, 0) as ledger_identity_holds,
+    and coalesce(y.loaded_year_pence, 0) = coalesce(py.cube_pence, 0) as ledger_identity_holds,
     ct.load_id is null
     or (coalesce(k.loaded_pence, 0) = cast(ct.ledger_total * 100 as bigint) and coalesce(k.loaded_rows, 0) = ct.row_count)
         as control_totals_hold,
@@ -90,6 +91,6 @@ left join kept as k
 left join categorised as c
     on p.la_code = c.la_code and p.financial_year = c.financial_year and p.period_number = c.period_number
 left join kept_year as y on p.la_code = y.la_code and p.financial_year = y.financial_year
-left join published_year as py on p.la_code = py.la_code and p.financial_year = py.financial_year
+left join cube_year as py on p.la_code = py.la_code and p.financial_year = py.financial_year
 left join control as ct
     on p.la_code = ct.la_code and p.financial_year = ct.financial_year and p.period_number = ct.period_number

@@ -262,11 +262,11 @@ cld_home_care_lines as (
         s.la_code,
         y.financial_year,
         s.quarter_start,
-        s.person_key,
+        s.person_id as person_key,
         s.unit_cost,
         s.units_per_week,
         max(s.quarter_start) over (partition by s.la_code, y.financial_year) as latest_quarter_start
-    from {{ ref('fct_service_costs') }} as s
+    from {{ ref('int_cld__service_costs') }} as s
     inner join years as y
         on s.la_code = y.la_code and s.quarter_start between y.financial_year_start and y.financial_year_end
     where

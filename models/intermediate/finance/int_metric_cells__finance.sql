@@ -18,12 +18,20 @@ periods as (
 
 spend as (
     select
-        s.*,
-        cast(s.gross_current_expenditure * 100 as bigint) as gce_pence,
-        cast(s.net_current_expenditure * 100 as bigint) as nce_pence,
-        case when s.support_setting = 'Unmapped' then s.transactions else 0 end as unmapped_transactions
-    from {{ ref('spend_by_category') }} as s
-    where s.period_type = 'financial_year'
+        la_code,
+        period_start,
+        support_type_label as support_type,
+        setting_label as support_setting,
+        primary_support_reason_label as primary_support_reason,
+        age_group_label as age_group,
+        five_areas_category_label as five_areas_category,
+        gross_current_expenditure_pence as gce_pence,
+        net_current_expenditure_pence as nce_pence,
+        transactions,
+        latest_period_number,
+        case when setting = 'unmapped' then transactions else 0 end as unmapped_transactions
+    from {{ ref('int_finance__spend_cube') }}
+    where period_type = 'financial_year'
 ),
 
 years as (

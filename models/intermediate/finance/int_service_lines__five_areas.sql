@@ -1,4 +1,5 @@
--- The five-areas category of every CLD service line-quarter (finance_extract.md §7 "From the CLD
+-- The five-areas category of every CLD service line-quarter (int_cld__service_costs, the rows of
+-- fct_service_costs; finance_extract.md §7 "From the CLD
 -- service component"; context.md (e)): the most specific rule of ref_five_areas_components wins
 -- (service type and component, then service type with any component, then any type with the
 -- component); a component no rule names is unclassified, never dropped. Also marks the
@@ -7,7 +8,7 @@
 with
 
 lines as (
-    select * from {{ ref('fct_service_costs') }}
+    select * from {{ ref('int_cld__service_costs') }}
 ),
 
 rules as (
@@ -46,7 +47,7 @@ chosen as (
 select
     l.service_cost_key,
     l.service_line_key,
-    l.person_key,
+    l.person_id as person_key,
     l.la_code,
     l.quarter_start,
     l.quarter_end,
