@@ -4,7 +4,7 @@
 -- ingest, FIN050/FIN051); which load wins across files is decided here, never by quarantine.
 --   cumulative (default): each file is the year to date, so for every LA × financial year the
 --     newest load holding rows of that year replaces the earlier ones (ids it no longer has are
---     listed by int_finance__dropped_ids, FIN053).
+--     listed by int_finance__load_revisions, FIN053).
 --   incremental (var finance_incremental_las): every load adds periods; an id sent again in a
 --     newer load is revised by it (FIN052).
 
