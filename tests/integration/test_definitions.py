@@ -154,6 +154,17 @@ def test_manifest_models_live_under_models_and_have_primary_key_tests(dbt_manife
     assert all(s["original_file_path"].startswith("../seeds/") for s in seeds)
 
 
+def test_no_staging_or_intermediate_model_reads_a_mart(dbt_manifest: Path) -> None:
+    """Layers only read down: a staging or intermediate model that refs a mart makes dagster-dbt
+    split the transform layer into several steps, and tests then run before their tables exist."""
+    manifest = json.loads(dbt_manifest.read_text())
+    nodes = manifest["nodes"]
+    marts = {uid for uid, n in nodes.items() if n["resource_type"] == "model" and "marts" in n["fqn"]}
+    for uid, node in nodes.items():
+        if node["resource_type"] == "model" and {"staging", "intermediate"} & set(node["fqn"]):
+            assert not marts & set(node["depends_on"]["nodes"]), f"{uid} reads a mart"
+
+
 def test_coded_field_lists_agree_between_python_dbt_and_seeds() -> None:
     import csv
     import re
