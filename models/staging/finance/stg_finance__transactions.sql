@@ -85,6 +85,13 @@ selected as (
 
 linked_local_ids as (
     {{ linked_local_ids('selected') }}
+),
+
+-- Person link (finance_extract.md: identity as good_lives_extract.md §6): the local id through the
+-- case data's local-id map first, so a ledger row sent without the NHS number still reaches the
+-- NHS-number identity its local id has in CLD; then the row's NHS number; then the local id.
+local_id_map as (
+    {{ local_id_map() }}
 )
 
 select
@@ -102,7 +109,7 @@ select
     s.cost_centre_name,
     s.account_code,
     s.account_name,
-    {{ person_key_from_hashes('s', 'k') }} as person_key,
+    {{ person_key_via_local_id_map('s', 'm', 'k') }} as person_key,
     s.nhs_number_hash is not null or s.la_person_id_hash is not null as has_person_identifier,
     s.service_ref,
     s.service_period_start,
@@ -124,3 +131,5 @@ select
 from selected as s
 left join linked_local_ids as k
     on s.la_code_ons = k.la_code and s.la_person_id_hash = k.la_person_id_hash
+left join local_id_map as m
+    on s.la_code_ons = m.la_code and s.la_person_id_hash = m.la_person_id_hash
