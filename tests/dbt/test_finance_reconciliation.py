@@ -5,7 +5,9 @@ through one real dbt build.
 One CLD file for LA E06000005 (stated 2024-04-01 .. 2025-03-31). Q1 2024-25 has 91 days (13 weeks).
 Every line runs 1 April - 30 June 2024 unless said:
   A  LT residential, Weekly £1,000                  -> 13,000.00 expected
-  B  LT community home support, Hourly £20 × 10 h   -> 2,600.00
+  B  LT community home support, Hourly £20 × 10 h   -> 2,600.00 (sent with an NHS number, so B's CLD
+     person is the NHS-number identity; B's ledger row has the local id only and reaches it through
+     the local-id map, good_lives_extract.md §6)
   C  LT community direct payment, Weekly £150       -> 1,950.00
   E  LT community home support, Hourly £20 × 10 h from 1 July 2024, open -> Q2: 92 days, 2,628.57
   F  home support Hourly £20 × 5 h (1,300.00) and a direct payment Weekly £50 (650.00)
@@ -36,6 +38,7 @@ import pytest
 from cld_builder import LA, row, write_cld
 from conftest import make_settings
 from dbt_warehouse import dbt, query
+from hospital_builder import NHS
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.parsing import canonical_local_id
@@ -65,7 +68,7 @@ def line(person: str, ref: str, cost: str, frequency: str, units: str = "", end:
 def cld_rows() -> list[dict[str, str]]:
     return [
         line("A", "RA", "1000.00", "Weekly", **RES),
-        line("B", "RB", "20.00", "Hourly", "10"),
+        line("B", "RB", "20.00", "Hourly", "10", nhs_number=NHS),
         line("C", "RC", "150.00", "Weekly", **DP),
         line("E", "RE", "20.00", "Hourly", "10", end="", event_start_date="2024-07-01"),
         line("F", "RF1", "20.00", "Hourly", "5"),

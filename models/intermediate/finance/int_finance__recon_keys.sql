@@ -255,7 +255,7 @@ select
     cost_flag,
     case when is_costed or not has_line then coalesce(expected_pence, 0) end as expected_pence,
     cast(paid_pence as bigint) as paid_pence,
-    case when is_costed or not has_line then paid_pence - coalesce(expected_pence, 0) end as difference_pence,
+    cast(case when is_costed or not has_line then paid_pence - coalesce(expected_pence, 0) end as bigint) as difference_pence,
     tolerance_pence,
     status,
     match_level,
