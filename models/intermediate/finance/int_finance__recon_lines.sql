@@ -2,6 +2,10 @@
 -- service line per quarter it is active in, as fct_service_costs has them (read from its source
 -- model int_cld__service_costs, so the intermediate layer never depends on a mart), except fully
 -- health-funded lines. Expected cost = quarter_cost (§9 "Period"), in integer pence.
+-- Unpaid carers' lines are in scope like service users' own: carers' direct payments and carers'
+-- services are paid to or for the carer (cost centre CAR01 in the demo), and the seed that level 2
+-- uses maps the carer settings to the unpaid-carer service types; leaving them out would show every
+-- such payment as payment_without_package.
 --
 -- * The CLD Event Reference (§9 level 1) and the funding status are not carried by the cost model:
 --   they are read from the very row the line was priced from in that quarter (load_id, row_number,
