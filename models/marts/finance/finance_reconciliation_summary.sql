@@ -90,6 +90,7 @@ select
     case
         when c.total_pence > 0
             then cast(cast({{ div_round_half_up('c.unlinked_pence * 10000', 'c.total_pence') }} as decimal(18, 0)) * 0.01 as decimal(9, 2))
+        else cast(null as decimal(9, 2))  -- typed, so PostgreSQL keeps numeric(9,2) on the column
     end as unlinked_share,
     s.sort_order as support_setting_sort_order
 from grouped as g
