@@ -90,6 +90,7 @@ def test_every_suite_is_tested_here() -> None:
         "cohort_long_term_support",
         "commissioning_metrics",
         "fct_service_costs",
+        "finance_reconciliation_summary",
         "spend_by_category",
         "unit_costs",
     ]
@@ -196,6 +197,74 @@ def test_implausible_cost_fails_the_warning_suite_only() -> None:
     assert validate_frame(frame, suite, "error").success
     warn = validate_frame(frame, suite, "warn")
     assert not warn.success and warn.failures[0].column == "weekly_cost"
+
+
+def good_reconciliation() -> pd.DataFrame:
+    """The finance_extract.md §9 fixture as summary rows (money as the float a DuckDB read gives)."""
+    return pd.DataFrame(
+        {
+            "la_code": ["E06000005"] * 4,
+            "period_type": ["quarter"] * 4,
+            "period_start": pd.to_datetime(["2024-04-01"] * 4),
+            "period_end": pd.to_datetime(["2024-06-30"] * 4),
+            "financial_year": ["2024-25"] * 4,
+            "status": ["matched", "value_mismatch", "package_without_payment", "payment_without_package"],
+            "match_level": [1, 1, 0, 0],
+            "support_setting": ["Residential", "Community: home care", "Community: direct payments", "Nursing"],
+            "service_lines": [1, 1, 1, 0],
+            "reconciliation_keys": [1, 1, 1, 1],
+            "expected_cost": [13000.00, 2600.00, 1950.00, 0.00],
+            "paid_amount": [13000.00, 2400.00, 0.00, 700.00],
+            "difference": [0.00, -200.00, -1950.00, 700.00],
+            "uncosted_lines": [0, 0, 0, 0],
+            "uncosted_paid_amount": [0.00, 0.00, 0.00, 0.00],
+            "is_provisional": [False] * 4,
+            "unlinked_share": [3.72] * 4,
+            "support_setting_sort_order": [2, 4, 3, 1],
+        }
+    )
+
+
+def test_good_reconciliation_passes_both_severities() -> None:
+    suite = load_suite("finance_reconciliation_summary")
+    assert validate_frame(good_reconciliation(), suite, "error").success
+    assert validate_frame(good_reconciliation(), suite, "warn").success
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expectation"),
+    [
+        ("status", "paid_twice", "expect_column_values_to_be_in_set"),
+        ("status", None, "expect_column_values_to_not_be_null"),
+        ("match_level", 4, "expect_column_values_to_be_in_set"),
+        ("expected_cost", None, "expect_column_values_to_not_be_null"),
+        ("paid_amount", None, "expect_column_values_to_not_be_null"),
+        ("difference", 0.01, "expect_column_values_to_be_null"),  # difference ≠ paid − expected (13000 − 13000)
+        ("expected_cost", -1.0, "expect_column_values_to_be_between"),
+        ("support_setting", "Community: home care", "expect_compound_columns_to_be_unique"),  # made a duplicate below
+    ],
+)
+def test_broken_reconciliation_fails_the_blocking_suite(column: str, value, expectation: str) -> None:
+    frame = good_reconciliation()
+    frame[column] = frame[column].astype(object)
+    frame.loc[0, column] = value
+    if expectation == "expect_compound_columns_to_be_unique":
+        frame.loc[0, ["status", "match_level"]] = frame.loc[1, ["status", "match_level"]]
+    result = validate_frame(frame, load_suite("finance_reconciliation_summary"), "error")
+    assert not result.success
+    # a compound expectation names no single column
+    assert any(f.expectation == expectation and f.column in (column, None) for f in result.failures)
+
+
+def test_reconciliation_with_a_line_key_fails_and_high_unlinked_share_warns() -> None:
+    suite = load_suite("finance_reconciliation_summary")
+    leaky = good_reconciliation().assign(service_line_key="abc")  # the line-level table is restricted
+    assert "expect_table_columns_to_match_set" in {
+        f.expectation for f in validate_frame(leaky, suite, "error").failures
+    }
+    uncovered = good_reconciliation().assign(unlinked_share=12.5)
+    assert validate_frame(uncovered, suite, "error").success
+    assert not validate_frame(uncovered, suite, "warn").success
 
 
 def test_rules_page_lists_every_rule() -> None:
