@@ -38,10 +38,9 @@ import pytest
 from cld_builder import LA, row, write_cld
 from conftest import make_settings
 from dbt_warehouse import dbt, query
+from finance_builder import txn, write_ledger
 from hospital_builder import NHS
-from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.load import load_folder
-from orchestration.defs.ingest.parsing import canonical_local_id
 from orchestration.defs.ingest.store import connect
 
 RES = {"service_type": "Long Term Support: Residential Care", "service_component": "Long Term Residential Care"}
@@ -98,79 +97,23 @@ LEDGER = [
     for text in LEDGER_TEXT.strip().splitlines()
 ]
 
-FINANCE_META = "load_id VARCHAR, source_file VARCHAR, row_number INTEGER, file_sha256 VARCHAR, received_at TIMESTAMP"
 
-# TEMPORARY (with insert_finance_rows): the raw finance tables exactly as /work/fin_raw_schema.md
-# defines them, until the finance loader creates them in store.py.
-FINANCE_DDL = f"""
-CREATE TABLE IF NOT EXISTS raw.finance_transactions ({FINANCE_META}, la_code VARCHAR, la_code_ons VARCHAR,
-  transaction_id VARCHAR, posting_date DATE, financial_year VARCHAR, period_number INTEGER, cost_centre VARCHAR,
-  cost_centre_name VARCHAR, account_code VARCHAR, account_name VARCHAR, description VARCHAR, nhs_number_hash VARCHAR,
-  nhs_number_chk INTEGER, la_person_id_hash VARCHAR, service_ref VARCHAR, service_period_start DATE,
-  service_period_end DATE, provider_id VARCHAR, provider_name VARCHAR, provider_cqc_location_id VARCHAR,
-  transaction_type VARCHAR, underlying_type VARCHAR, reverses_transaction_id VARCHAR, quantity DECIMAL(18,4),
-  unit_type VARCHAR, unit_rate DECIMAL(18,4), amount DECIMAL(18,2) NOT NULL, vat_amount DECIMAL(18,2),
-  source_system VARCHAR, dq_flags VARCHAR);
-CREATE TABLE IF NOT EXISTS raw.finance_control ({FINANCE_META}, la_code VARCHAR, la_code_ons VARCHAR,
-  financial_year VARCHAR, period_number INTEGER, row_count BIGINT, ledger_total DECIMAL(18,2));
-CREATE TABLE IF NOT EXISTS raw.finance_category_map ({FINANCE_META}, la_code VARCHAR, cost_centre VARCHAR,
-  account_code VARCHAR, effective_from DATE, effective_to DATE, support_type VARCHAR, setting VARCHAR,
-  primary_support_reason VARCHAR, age_group VARCHAR, cost_group VARCHAR, five_areas_category VARCHAR,
-  include_in_asc BOOLEAN, note VARCHAR);
-"""
-
-
-def insert_finance_rows(settings, ledger) -> None:
-    """TEMPORARY: until the finance loader lands, rows are inserted as the loader would write them
-    (/work/fin_raw_schema.md: identifiers as the same keyed hashes as CLD, money as exact decimals)
-    with an audit.loads row of dataset 'finance', status 'loaded'."""
-    hasher = Hasher(settings.hmac_key)
-    load_id, source_file = "finance-test-load", f"finance_{LA}_2024-25.csv"
-    with connect(settings.duckdb_path) as con:
-        con.execute(FINANCE_DDL)
-        for number, fields in enumerate(ledger, start=2):
-            tid, posted, period, centre, account, ttype, underlying, reverses, person, ref, start, end, amount = fields
-            person_hash = hasher.hash(f"{LA}_{canonical_local_id(person)}") if person else None
-            con.execute(
-                """
-                INSERT INTO raw.finance_transactions (load_id, source_file, row_number, file_sha256, received_at,
-                  la_code, la_code_ons, transaction_id, posting_date, financial_year, period_number, cost_centre,
-                  account_code, nhs_number_hash, nhs_number_chk, la_person_id_hash, service_ref,
-                  service_period_start, service_period_end, transaction_type, underlying_type,
-                  reverses_transaction_id, amount, source_system)
-                VALUES (?, ?, ?, 'sha-finance-test', TIMESTAMP '2024-08-01', ?, ?, ?, CAST(? AS DATE), '2024-25',
-                  CAST(? AS INTEGER), ?, ?, NULL, 0, ?, ?, CAST(? AS DATE), CAST(? AS DATE), ?, ?, ?,
-                  CAST(? AS DECIMAL(18, 2)), 'ContrOCC')
-                """,
-                [
-                    load_id,
-                    source_file,
-                    number,
-                    LA,
-                    LA,
-                    tid,
-                    posted,
-                    period,
-                    centre,
-                    account,
-                    person_hash,
-                    ref,
-                    start,
-                    end,
-                    ttype,
-                    underlying,
-                    reverses,
-                    amount,
-                ],
-            )
-        con.execute(
-            """
-            INSERT INTO audit.loads (load_id, source_file, file_sha256, dataset, la_code, received_at, rows_in,
-              rows_loaded, rows_rejected, started_at, finished_at, status)
-            VALUES (?, ?, 'sha-finance-test', 'finance', ?, TIMESTAMP '2024-08-01', ?, ?, 0, now(), now(), 'loaded')
-            """,
-            [load_id, source_file, LA, len(ledger), len(ledger)],
+def ledger_rows(ledger) -> list[dict[str, str]]:
+    """The ledger table above as rows of a finance extract (finance_builder; '-' cells blank)."""
+    out = []
+    for tid, posted, period, centre, account, ttype, underlying, reverses, person, ref, start, end, amount in ledger:
+        optional = {
+            "underlying_type": underlying,
+            "reverses_transaction_id": reverses,
+            "person_local_id": person,
+            "service_ref": ref,
+            "service_period_start": start,
+            "service_period_end": end,
+        }
+        out.append(
+            txn(tid, ttype, amount, centre, account, posted, int(period), **{k: v for k, v in optional.items() if v})
         )
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -178,11 +121,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("finance_recon")
     extracts = root / "extracts"
     write_cld(extracts / f"cld_{LA}_2025-05-10.csv", cld_rows())
+    write_ledger(extracts / f"finance_{LA}_2024-25.csv", ledger_rows(LEDGER))
     settings = make_settings(root / "wh", extracts)
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, extracts, settings)
-    assert [r.status for r in results] == ["loaded"], [(r.source_file, r.status, r.message) for r in results]
-    insert_finance_rows(settings, LEDGER)
+    assert [r.status for r in results] == ["loaded", "loaded"], [(r.source_file, r.status, r.message) for r in results]
     dbt(settings, "build", "+finance_case_reconciliation +finance_reconciliation_summary")
     return root
 
