@@ -201,19 +201,20 @@ def test_summary_adds_up_exactly_with_coverage(warehouse: Path) -> None:
         """,
     )
     q1 = ("2024-04-01", "quarter", "2024-25")
+    # one line per row here: every service_lines count is 1 and suppressed (metrics.md §1.3)
     share = "3.72"  # 1,000.00 of 26,850.01
     assert rows == [
-        (*q1, "matched", 1, "Community: direct payments", 1, "650.00", "650.00", "0.00", False, share),
-        (*q1, "matched", 1, "Residential", 1, "13000.00", "13000.00", "0.00", False, share),
-        (*q1, "matched", 2, "Community: home care", 1, "1300.00", "1300.00", "0.00", False, share),
-        (*q1, "matched", 3, "Nursing", 1, "6500.00", "6500.01", "0.01", False, share),
-        (*q1, "matched", 3, "Short-term: ST-Max", 1, "1300.00", "1300.00", "0.00", False, share),
+        (*q1, "matched", 1, "Community: direct payments", None, "650.00", "650.00", "0.00", False, share),
+        (*q1, "matched", 1, "Residential", None, "13000.00", "13000.00", "0.00", False, share),
+        (*q1, "matched", 2, "Community: home care", None, "1300.00", "1300.00", "0.00", False, share),
+        (*q1, "matched", 3, "Nursing", None, "6500.00", "6500.01", "0.01", False, share),
+        (*q1, "matched", 3, "Short-term: ST-Max", None, "1300.00", "1300.00", "0.00", False, share),
         (
             *q1,
             "package_without_payment",
             0,
             "Community: direct payments",
-            1,
+            None,
             "1950.00",
             "0.00",
             "-1950.00",
@@ -221,7 +222,7 @@ def test_summary_adds_up_exactly_with_coverage(warehouse: Path) -> None:
             share,
         ),
         (*q1, "payment_without_package", 0, "Community: home care", 0, "0.00", "700.00", "700.00", False, share),
-        (*q1, "value_mismatch", 1, "Community: home care", 1, "2600.00", "2400.00", "-200.00", False, share),
+        (*q1, "value_mismatch", 1, "Community: home care", None, "2600.00", "2400.00", "-200.00", False, share),
         (
             "2024-07-01",
             "quarter",
@@ -229,7 +230,7 @@ def test_summary_adds_up_exactly_with_coverage(warehouse: Path) -> None:
             "package_without_payment",
             0,
             "Community: home care",
-            1,
+            None,
             "2628.57",
             "0.00",
             "-2628.57",

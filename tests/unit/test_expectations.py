@@ -211,13 +211,14 @@ def good_reconciliation() -> pd.DataFrame:
             "status": ["matched", "value_mismatch", "package_without_payment", "payment_without_package"],
             "match_level": [1, 1, 0, 0],
             "support_setting": ["Residential", "Community: home care", "Community: direct payments", "Nursing"],
-            "service_lines": [1, 1, 1, 0],
-            "reconciliation_keys": [1, 1, 1, 1],
+            "service_lines": [None, None, None, 0],  # 1 each: suppressed
+            "reconciliation_keys": [None, None, None, None],
             "expected_cost": [13000.00, 2600.00, 1950.00, 0.00],
             "paid_amount": [13000.00, 2400.00, 0.00, 700.00],
             "difference": [0.00, -200.00, -1950.00, 700.00],
             "uncosted_lines": [0, 0, 0, 0],
             "uncosted_paid_amount": [0.00, 0.00, 0.00, 0.00],
+            "is_suppressed": [True] * 4,
             "is_provisional": [False] * 4,
             "unlinked_share": [3.72] * 4,
             "support_setting_sort_order": [2, 4, 3, 1],
@@ -237,6 +238,7 @@ def test_good_reconciliation_passes_both_severities() -> None:
         ("status", "paid_twice", "expect_column_values_to_be_in_set"),
         ("status", None, "expect_column_values_to_not_be_null"),
         ("match_level", 4, "expect_column_values_to_be_in_set"),
+        ("service_lines", 3, "expect_column_values_to_not_be_in_set"),  # an unsuppressed small count
         ("expected_cost", None, "expect_column_values_to_not_be_null"),
         ("paid_amount", None, "expect_column_values_to_not_be_null"),
         ("difference", 0.01, "expect_column_values_to_be_null"),  # difference ≠ paid − expected (13000 − 13000)

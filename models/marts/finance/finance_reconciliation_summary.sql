@@ -79,12 +79,16 @@ select
     g.status,
     g.match_level,
     coalesce(s.label, g.setting) as support_setting,
-    g.service_lines,
-    g.reconciliation_keys,
+    -- counts of lines and keys of 1-4 are suppressed (metrics.md §1.3); money totals never are
+    cast(case when g.service_lines between 1 and 4 then null else g.service_lines end as bigint) as service_lines,
+    cast(case when g.reconciliation_keys between 1 and 4 then null else g.reconciliation_keys end as bigint)
+        as reconciliation_keys,
     {{ pence_to_gbp('g.expected_pence') }} as expected_cost,
     {{ pence_to_gbp('g.paid_pence') }} as paid_amount,
     {{ pence_to_gbp('g.paid_pence - g.expected_pence') }} as difference,
-    g.uncosted_lines,
+    cast(case when g.uncosted_lines between 1 and 4 then null else g.uncosted_lines end as bigint) as uncosted_lines,
+    g.service_lines between 1 and 4 or g.reconciliation_keys between 1 and 4 or g.uncosted_lines between 1 and 4
+        as is_suppressed,
     {{ pence_to_gbp('g.uncosted_paid_pence') }} as uncosted_paid_amount,
     g.is_provisional,
     case
