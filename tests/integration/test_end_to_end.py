@@ -79,6 +79,9 @@ ANCHOR_BANDS = [
     ("ASCOF_2C", 300.0, 900.0),  # old 2A(2): 584-659 per 100,000 aged 65+
     ("ASCOF_2B", 5.0, 30.0),  # old 2A(1): 12.8-14.6 per 100,000 aged 18-64
     ("LD_PAID_EMPLOYMENT", 2.0, 12.0),  # old 1E: 5.7% (2016-17)
+    ("SPEND_LTS_SHARE", 70.0, 88.0),  # finance_extract.md §10: 79.1% (2023-24), warning band 70-88%
+    ("UNIT_COST_RES_NURSING_PER_WEEK", 592.78, 1778.33),  # £1,185.55 a week (2024-25) ± 50%
+    ("UNIT_COST_HOMECARE_PER_HOUR", 11.78, 35.34),  # £23.56 an hour (2024-25) ± 50%
 ]
 
 
@@ -97,7 +100,7 @@ def test_headline_metrics_land_near_the_national_anchors(demo_build) -> None:
     for metric_id, low, high in ANCHOR_BANDS:
         assert rows[metric_id] is not None and low <= rows[metric_id] <= high, (metric_id, rows[metric_id])
     # every catalogued metric is published; ASCOF_2D has no hospital extract in the demo: NULL with a reason
-    assert len(rows) == 21
+    assert len(rows) == 26
     assert rows["ASCOF_2D"] is None
     reason = query(
         warehouse,
@@ -105,6 +108,50 @@ def test_headline_metrics_land_near_the_national_anchors(demo_build) -> None:
     )
     assert reason == [("input_not_supplied",)]
     assert "headline metrics, E06000005 2024-25" in result.stdout and "ASCOF_2A" in result.stdout
+    # make run's summary includes spend: gross, net, long-term share and unit costs
+    for metric in ("SPEND_GROSS", "SPEND_NET", "SPEND_LTS_SHARE", "UNIT_COST_RES_NURSING_PER_WEEK"):
+        assert metric in result.stdout
+    assert "£" in result.stdout and " an hour" in result.stdout
+
+
+def test_spend_reconciles_to_the_ledger_and_to_the_case_data(demo_build, demo_extracts: Path) -> None:
+    """finance_extract.md §8 and §11: the published spend adds up to the loaded ledger to the penny
+    (integer pence, never floats), every period's control totals hold, and the reconciliation mart
+    flags exactly the mismatches the generator listed."""
+    from finance_recon_check import reconciliation_surprises
+
+    warehouse, _ = demo_build
+    published = dict(
+        query(
+            warehouse,
+            "select financial_year, sum(cast(ledger_total * 100 as bigint)) from marts.spend_by_category "
+            "where period_type = 'financial_year' group by 1",
+        )
+    )
+    loaded = dict(
+        query(
+            warehouse,
+            "select t.financial_year, sum(cast(t.amount * 100 as bigint)) from raw.finance_transactions as t "
+            "inner join audit.loads as l on t.load_id = l.load_id and l.status = 'loaded' group by 1",
+        )
+    )
+    assert published == loaded and len(published) >= 2
+    checks = query(
+        warehouse,
+        "select count(*), count(*) filter (where ledger_identity_holds and control_totals_hold and has_control) "
+        "from intermediate.int_finance__ledger_checks",
+    )
+    assert checks[0][0] > 0 and checks[0][0] == checks[0][1]
+    gce = query(
+        warehouse,
+        "select value from marts.commissioning_metrics where metric_id = 'SPEND_GROSS' and breakdown = 'total' "
+        "and period_type = 'financial_year' and value is not null",
+    )
+    assert len(gce) >= 1
+    assert (
+        reconciliation_surprises(warehouse / "warehouse.duckdb", demo_extracts / "finance_expected_mismatches.csv")
+        == []
+    )
 
 
 def test_published_aggregates_never_show_small_counts(demo_build) -> None:
@@ -114,11 +161,13 @@ def test_published_aggregates_never_show_small_counts(demo_build) -> None:
         ("cohort_long_term_support", "people"),
         ("request_outcomes", "requests"),
         ("waiting_times", "requests"),
+        ("finance_reconciliation_summary", "service_lines"),
+        ("five_areas_costed", "people_supported"),
     ):
         small = query(warehouse, f"select count(*) from marts.{table} where {column} between 1 and 4")[0][0]
         suppressed = query(warehouse, f"select count(*) from marts.{table} where is_suppressed")[0][0]
         assert small == 0, table
-        if table != "waiting_times":  # the demo's quarterly waits are all large
+        if table not in {"waiting_times", "five_areas_costed"}:  # these demo cells are all large
             assert suppressed > 0, table  # the demo has small cells, so suppression really ran
 
 
