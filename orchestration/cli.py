@@ -132,7 +132,7 @@ def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug:
     type=click.FloatRange(0, 1),
     default=0.0,
     show_default=True,
-    help="Share of rows given an injected fault; writes fault_manifest.csv.",
+    help="Share of CLD rows given an injected fault (each finance ledger gets a fixed few); writes fault_manifest.csv.",
 )
 @click.option(
     "--release",

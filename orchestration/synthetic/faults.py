@@ -1,9 +1,10 @@
 """Fault injection for CLD files, and the fault manifest.
 
 With ``faults = RATE`` about that share of data rows (spread over every CSV file) carries exactly one
-fault, recorded in ``fault_manifest.csv`` as ``file,row_number,column,fault,expected_rule``:
+fault, recorded in ``fault_manifest.csv`` as ``file,row_number,column,fault,expected_rule,expected_difference``:
 ``row_number`` is the physical line (header = line 1; blank for file-level faults), ``column`` the
-canonical column name. Faults never touch other cells of the row.
+canonical column name. Faults never touch other cells of the row. ``expected_difference`` is blank
+except for the finance control differences (``ledger_faults.py``, which also injects the ledger faults).
 
 | fault | what is written | expected rule |
 |---|---|---|
@@ -40,6 +41,13 @@ EXPECTED_RULE: dict[str, str] = {
     "event_after_death": "event_after_death",
     "missing_column": "missing_required_column",
     "truncated_last_line": "malformed_row",
+    # finance ledger faults (ledger_faults.py); FIN060 and the control difference are found by dbt
+    "finance_exact_duplicate": "FIN050",
+    "finance_conflicting_duplicate": "FIN051",
+    "finance_date_unparseable": "FIN012",
+    "finance_amount_malformed": "FIN020",
+    "finance_unmapped_cost_centre": "FIN060",
+    "finance_control_difference": "control_totals_hold",
 }
 ROW_FAULTS: tuple[str, ...] = (
     "date_unparseable",
@@ -51,7 +59,7 @@ ROW_FAULTS: tuple[str, ...] = (
     "duplicate_row",
     "event_after_death",
 )
-MANIFEST_HEADER = ("file", "row_number", "column", "fault", "expected_rule")
+MANIFEST_HEADER = ("file", "row_number", "column", "fault", "expected_rule", "expected_difference")
 
 MANDATORY_BLANKABLE = ("gender", "ethnicity", "accommodation_status", "has_unpaid_carer", "postcode")
 UNKNOWN_CODES: dict[str, tuple[str, ...]] = {
@@ -88,8 +96,9 @@ class Manifest:
         self._w.writerow(MANIFEST_HEADER)
         self.counts: dict[str, int] = {}
 
-    def write(self, file: str, row_number: int | None, column: str, fault: str) -> None:
-        self._w.writerow((file, "" if row_number is None else row_number, column, fault, EXPECTED_RULE[fault]))
+    def write(self, file: str, row_number: int | None, column: str, fault: str, difference: str = "") -> None:
+        row = "" if row_number is None else row_number
+        self._w.writerow((file, row, column, fault, EXPECTED_RULE[fault], difference))
         self.counts[fault] = self.counts.get(fault, 0) + 1
 
     def close(self) -> None:

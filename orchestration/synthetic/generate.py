@@ -8,7 +8,9 @@ Writes into one flat folder, LA by LA (so memory does not grow with the number o
 - ``finance_<la_code>_<YYYY-YY>.csv`` and ``finance_control_<la_code>_<YYYY-YY>.csv`` per year, and
   ``finance_expected_mismatches.csv`` for all LAs (``finance.py``);
 - with ``faults > 0``: ``fault_manifest.csv``, a ``cld_<la>_<date>_resend.csv`` without the Event
-  Outcome column, and one file whose last line is truncated (``faults.py``);
+  Outcome column, and one file whose last line is truncated (``faults.py``); and in each ledger file a
+  few duplicates, malformed dates and amounts and one unmapped cost centre, with the control
+  differences they cause (``ledger_faults.py``);
 - with ``hospital=True``: ``hospital_<la_code>_<received>.csv``, a hospital discharge extract
   consistent with the CLD files (``hospital.py``); off by default, and the other files' bytes do not
   depend on it.
@@ -30,6 +32,7 @@ from .faults import FileFaults, Manifest
 from .files import CANONICAL, plan_files, write_cld_file
 from .finance import LedgerBuilder
 from .hospital import write_hospital_file
+from .ledger_faults import inject_ledger_faults
 from .ledger_writer import write_mismatches
 from .population import POPULATION_HEADER, population_rows
 from .simulate import simulate_la
@@ -192,6 +195,9 @@ def _generate_la(
     ledger = LedgerBuilder(data, window, fin_rng)
     iso = [fin_rng.random() < 0.5 for _ in window.financial_years()]
     paths = ledger.write(out_dir, iso)
+    if manifest is not None:  # after writing, so the demo ledger (no faults) is never touched
+        for fin_path, ctl_path in zip(paths[0::2], paths[1::2], strict=True):
+            inject_ledger_faults(fin_path, ctl_path, manifest, random.Random(f"finance-faults:{seed}:{fin_path.name}"))
     write_mismatches(out_dir / "finance_expected_mismatches.csv", ledger.mismatches, append=True)
     result.files += paths
     say(f"  finance: {', '.join(p.name for p in paths)}")

@@ -245,7 +245,13 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
-    """`--faults 0.05`: each manifest entry is quarantined, flagged, or its file refused."""
+    """`--faults 0.05`: each manifest entry is quarantined, flagged, or its file refused.
+
+    Finance: duplicates, malformed dates and amounts are quarantined at load (FIN050, FIN051, FIN012,
+    FIN020). The unmapped cost centre (FIN060) and the control differences are found by dbt, so here
+    the first is checked against the category-map seed and the second recomputed from the raw tables
+    as int_finance__ledger_checks computes it: the listed periods, and only those, differ.
+    """
     from orchestration.defs.ingest.load import load_folder
     from orchestration.defs.ingest.store import connect
     from orchestration.synthetic.generate import generate
@@ -262,6 +268,29 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
             con.execute('select source_file, row_number, "column", rule from quarantine.row_issues').fetchall()
         )
         refused = set(con.execute("select source_file, rule from audit.loads where status = 'refused'").fetchall())
+        loaded_codes = {
+            (f, r): (c, a)
+            for f, r, c, a in con.execute(
+                "select source_file, row_number, cost_centre, account_code from raw.finance_transactions"
+            ).fetchall()
+        }
+        # loaded − control per period, in rows and £, keyed by the control file's line (§8 identity 3)
+        control_differences = {
+            (f, r): (str(rows), str(pounds))
+            for f, r, rows, pounds in con.execute(
+                """
+                with loaded as (
+                    select la_code_ons, financial_year, period_number, count(*) as n, sum(amount) as total
+                    from raw.finance_transactions group by all
+                )
+                select c.source_file, c.row_number, coalesce(l.n, 0) - c.row_count,
+                    cast(coalesce(l.total, 0) - c.ledger_total as decimal(18, 2))
+                from raw.finance_control as c
+                left join loaded as l using (la_code_ons, financial_year, period_number)
+                where coalesce(l.n, 0) <> c.row_count or coalesce(l.total, 0) <> c.ledger_total
+                """
+            ).fetchall()
+        }
     with result.manifest_path.open() as handle:
         manifest = list(csv.DictReader(handle))
     assert {m["fault"] for m in manifest} >= {
@@ -275,17 +304,36 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
         "event_after_death",
         "missing_column",
         "truncated_last_line",
+        "finance_exact_duplicate",
+        "finance_conflicting_duplicate",
+        "finance_date_unparseable",
+        "finance_amount_malformed",
+        "finance_unmapped_cost_centre",
+        "finance_control_difference",
     }
+    with (Path(__file__).parents[2] / "seeds" / "finance" / "finance_category_map.csv").open() as handle:
+        rules = [(r["cost_centre"], r["account_code"]) for r in csv.DictReader(handle)]
+    listed_differences: dict[tuple[str, int], dict[str, str]] = {}
     missed = []
     for m in manifest:
+        if m["expected_rule"] == "control_totals_hold":
+            listed_differences.setdefault((m["file"], int(m["row_number"])), {})[m["column"]] = m["expected_difference"]
+            continue
         if not m["row_number"]:
             found = (m["file"], m["expected_rule"]) in refused
         elif m["expected_rule"] in {"malformed_row", "duplicate_row"}:
             found = any(
                 c[0] == m["file"] and c[1] == int(m["row_number"]) and c[3] == m["expected_rule"] for c in caught
             )
+        elif m["expected_rule"] == "FIN060":
+            centre, account = loaded_codes.get((m["file"], int(m["row_number"])), (None, None))
+            found = centre is not None and not any(rc in (centre, "*") and ra in (account, "*") for rc, ra in rules)
         else:
             found = (m["file"], int(m["row_number"]), m["column"], m["expected_rule"]) in caught
         if not found:
             missed.append(m)
     assert not missed, f"{len(missed)} of {len(manifest)} faults not caught, e.g. {missed[:5]}"
+    assert listed_differences, "no finance control difference listed"
+    assert control_differences == {
+        key: (listed["row_count"], listed["ledger_total"]) for key, listed in listed_differences.items()
+    }

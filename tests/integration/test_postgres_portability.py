@@ -8,6 +8,9 @@ keys, and every value - money, metric values, medians and percentiles to the las
 (compared as decimal text, never as floats). The fixture has requests with sequels, an ST-Max
 episode, long-term support and five waits in one quarter, and a population file for the
 per-100,000 metrics, so the cohort and metric marts are compared on real, unsuppressed values.
+A 2024-25 finance ledger paying those service lines (with a control file and a council category
+map row) feeds the spend marts: spend_by_category, unit_costs, finance_unmapped_codes and
+five_areas_costed.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import psycopg
 import pytest
 
 from cld_builder import row, write_cld
+from finance_builder import txn, write_category_map, write_control, write_ledger
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
 from orchestration.defs.transform.project import run_dbt
@@ -37,8 +41,12 @@ INGEST_TABLES = (
     "raw.cld_extra_columns",
     "raw.population",
     "raw.hospital_discharges",
+    "raw.finance_transactions",
+    "raw.finance_control",
+    "raw.finance_category_map",
     "audit.loads",
     "audit.check_counts",
+    "audit.finance_totals",
     "quarantine.rejected_rows",
     "quarantine.row_issues",
 )
@@ -57,6 +65,10 @@ MARTS = (
     "dim_period",
     "population_bands",
     "dim_la",
+    "spend_by_category",
+    "unit_costs",
+    "finance_unmapped_codes",
+    "five_areas_costed",
 )
 # Each mart's grain (its unique_combination / unique test in the marts' YAML).
 PERIOD = ("la_code", "period_type", "period_start")
@@ -75,6 +87,17 @@ MART_KEYS = {
     "dim_period": ("period_type", "period_start", "period_end"),
     "population_bands": ("la_code", "mid_year", "age_band"),
     "dim_la": ("la_code", "effective_from"),
+    "spend_by_category": (
+        *PERIOD,
+        "support_type",
+        "support_setting",
+        "primary_support_reason",
+        "age_group",
+        "five_areas_category",
+    ),
+    "unit_costs": ("la_code", "period_start", "setting", "age_group"),
+    "finance_unmapped_codes": ("la_code", "financial_year", "cost_centre", "account_code"),
+    "five_areas_costed": ("la_code", "period_start", "five_areas_category"),
 }
 MONEY = {
     "fct_service_costs": (
@@ -85,11 +108,42 @@ MONEY = {
         "weeks_in_quarter",
         "quarter_cost",
     ),
+    "spend_by_category": (
+        "gross_expenditure",
+        "capital_charges",
+        "total_expenditure",
+        "income_client_contributions",
+        "income_nhs",
+        "income_joint_arrangements",
+        "income_other",
+        "income",
+        "gross_current_expenditure",
+        "net_current_expenditure",
+        "net_expenditure",
+        "memo_specific_grants",
+        "memo_third_party_top_ups",
+        "accrual_amount",
+        "ledger_total",
+    ),
+    "unit_costs": ("expenditure", "activity", "unit_cost", "national_anchor", "difference_from_anchor_pct"),
+    "finance_unmapped_codes": ("gross_amount", "amount", "share_of_gross"),
+    "five_areas_costed": (
+        "gross_expenditure",
+        "gross_current_expenditure",
+        "net_current_expenditure",
+        "gross_expenditure_change_pct",
+        "case_data_cost",
+        "case_data_weekly_cost",
+        "promising_models_share_pct",
+    ),
 }
 
 FIRST_FILE = "cld_E06000005_2024-08-10.csv"  # Q1 2024-25, sent in August
 SECOND_FILE = "cld_E06000005_2025-05-10.csv"  # the rest of the year, sent after year end
 POPULATION_FILE = "population_E06000005.csv"
+LEDGER_FILE = "finance_E06000005_2024-25.csv"
+CONTROL_FILE = "finance_control_E06000005_2024-25.csv"
+COUNCIL_MAP_FILE = "finance_category_map_council.csv"
 Q1 = {"reporting_period_start_date": "2024-04-01", "reporting_period_end_date": "2024-06-30"}
 REST = {"reporting_period_start_date": "2024-07-01", "reporting_period_end_date": "2025-03-31"}
 
@@ -125,6 +179,7 @@ def _services(period: dict[str, str]) -> list[dict[str, str]]:
         row(
             service=True,
             la_person_unique_identifier="S1",
+            event_reference="REF-S1",
             event_start_date="2024-04-01",
             event_end_date="",
             unit_cost="23.56",
@@ -136,6 +191,7 @@ def _services(period: dict[str, str]) -> list[dict[str, str]]:
         row(
             service=True,
             la_person_unique_identifier="S2",
+            event_reference="REF-S2",
             event_start_date="2024-05-15",
             event_end_date="",
             unit_cost="1000.00",
@@ -147,6 +203,7 @@ def _services(period: dict[str, str]) -> list[dict[str, str]]:
         row(
             service=True,
             la_person_unique_identifier="S3",
+            event_reference="REF-S3",
             event_start_date="2024-06-20",
             event_end_date="2024-06-20",
             unit_cost="250",
@@ -157,6 +214,7 @@ def _services(period: dict[str, str]) -> list[dict[str, str]]:
         row(
             service=True,
             la_person_unique_identifier="D1",
+            event_reference="REF-D1",
             event_start_date="2024-05-01",
             event_end_date="",
             date_of_death="2024-10-15",
@@ -192,6 +250,7 @@ def _cohort_cases(period: dict[str, str]) -> list[dict[str, str]]:
         row(
             service=True,
             la_person_unique_identifier="W1",
+            event_reference="REF-W1",
             service_type="Long Term Support: Residential Care",
             service_component="Long Term Residential Care",
             event_start_date="2024-07-22",
@@ -280,6 +339,7 @@ def _waits(period: dict[str, str]) -> list[dict[str, str]]:
             row(
                 service=True,
                 la_person_unique_identifier=person,
+                event_reference=f"REF-{person}",
                 event_start_date=service,
                 event_end_date="",
                 unit_cost="21.07",
@@ -289,6 +349,162 @@ def _waits(period: dict[str, str]) -> list[dict[str, str]]:
             ),
         ]
     return rows
+
+
+def _ledger() -> list[dict[str, str]]:
+    """A 2024-25 ledger paying the fixture's CLD service lines (person_local_id, service_ref = the CLD
+    Event Reference), with the other kinds of posting the spend marts treat differently."""
+    adjustment = {"underlying_type": "provider_payment"}
+
+    def paid(txn_id: str, person: str, amount: str, posted: str, period: int, start: str, end: str, **more: str):
+        cost_centre, account = ("RES01", "5101") if person == "W1" else ("HC01", "5110")
+        return txn(
+            txn_id,
+            "provider_payment",
+            amount,
+            cost_centre,
+            account,
+            posted,
+            period,
+            person_local_id=person,
+            service_ref=f"REF-{person}",
+            service_period_start=start,
+            service_period_end=end,
+            provider_id="PRV1",
+            provider_name="Darlington Care Ltd",
+            **more,
+        )
+
+    def hourly(hours: str, rate: str) -> dict[str, str]:
+        return {"quantity": hours, "unit_type": "Hourly", "unit_rate": rate}
+
+    return [
+        # home care paid by the hour: S1 57.52 h x £23.56 = 1355.1712 -> 1355.17, and W4-W6, D1
+        paid("F01", "S1", "1355.17", "2024-05-10", 2, "2024-04-01", "2024-04-28", **hourly("57.52", "23.56")),
+        paid("F02", "D1", "812.40", "2024-06-10", 3, "2024-05-01", "2024-05-28", **hourly("40.00", "20.31")),
+        paid("F03", "W4", "632.10", "2024-09-20", 6, "2024-08-12", "2024-09-08", **hourly("30.00", "21.07")),
+        paid("F04", "W5", "558.36", "2024-10-04", 7, "2024-08-26", "2024-09-22", **hourly("26.50", "21.07")),
+        paid("F05", "W6", "664.50", "2024-10-25", 7, "2024-09-20", "2024-10-17", **hourly("30.00", "22.15")),
+        # residential: W1 4 weeks at £1,012.50, and the contribution W1 pays
+        paid(
+            "F06",
+            "W1",
+            "4050.00",
+            "2024-09-02",
+            6,
+            "2024-07-22",
+            "2024-08-18",
+            quantity="4.00",
+            unit_type="Weekly",
+            unit_rate="1012.50",
+        ),
+        txn("F07", "client_contribution", "-600.00", "RES01", "9100", "2024-09-02", 6, person_local_id="W1"),
+        # S2's direct payment for June
+        txn(
+            "F08",
+            "direct_payment",
+            "1000.00",
+            "DP01",
+            "5200",
+            "2024-06-03",
+            3,
+            person_local_id="S2",
+            service_ref="REF-S2",
+            service_period_start="2024-06-01",
+            service_period_end="2024-06-30",
+        ),
+        # a credit note against S1's April invoice
+        txn(
+            "F09",
+            "credit_note",
+            "-55.17",
+            "HC01",
+            "5110",
+            "2024-06-10",
+            3,
+            reverses_transaction_id="F01",
+            person_local_id="S1",
+            service_ref="REF-S1",
+            **adjustment,
+        ),
+        txn("F10", "nhs_income", "-2500.00", "BCF01", "9200", "2024-07-15", 4),
+        # S1's March accrued at the year end, reversed in period 1 of 2025-26
+        txn(
+            "F11",
+            "accrual",
+            "700.00",
+            "HC01",
+            "5110",
+            "2025-03-31",
+            12,
+            person_local_id="S1",
+            service_ref="REF-S1",
+            **adjustment,
+        ),
+        txn(
+            "F12",
+            "accrual_reversal",
+            "-700.00",
+            "HC01",
+            "5110",
+            "2025-04-01",
+            1,
+            financial_year="2025-26",
+            reverses_transaction_id="F11",
+            person_local_id="S1",
+            service_ref="REF-S1",
+            **adjustment,
+        ),
+        txn("F13", "capital_charge", "120.00", "CAP01", "5800", "2025-03-31", 13),
+        # a cost centre no rule maps (finance_unmapped_codes), and one only the council's map knows
+        txn("F14", "provider_payment", "45.50", "ZZ999", "5999", "2024-08-05", 5),
+        txn("F15", "own_provision", "250.00", "LOC01", "5400", "2024-07-15", 4),
+    ]
+
+
+def write_finance(folder: Path) -> None:
+    write_ledger(folder / LEDGER_FILE, _ledger())
+    # what the finance system holds per period (F12 is in 2025-26, which this file does not cover)
+    totals = (
+        (2, 1, "1355.17"),
+        (3, 3, "1757.23"),
+        (4, 2, "-2250.00"),
+        (5, 1, "45.50"),
+        (6, 3, "4082.10"),
+        (7, 2, "1222.86"),
+        (12, 1, "700.00"),
+        (13, 1, "120.00"),
+    )
+    write_control(
+        folder / CONTROL_FILE,
+        [
+            {
+                "la_code": "E06000005",
+                "financial_year": "2024-25",
+                "period_number": str(p),
+                "row_count": str(n),
+                "ledger_total": t,
+            }
+            for p, n, t in totals
+        ],
+    )
+    write_category_map(
+        folder / COUNCIL_MAP_FILE,
+        [
+            {
+                "la_code": "E06000005",
+                "cost_centre": "LOC01",
+                "account_code": "*",
+                "support_type": "other",
+                "setting": "commissioning_service_delivery",
+                "primary_support_reason": "not_applicable",
+                "age_group": "not_applicable",
+                "cost_group": "ssmss",
+                "include_in_asc": "true",
+                "note": "council commissioning team",
+            }
+        ],
+    )
 
 
 def write_fixture(folder: Path) -> None:
@@ -318,6 +534,7 @@ def write_fixture(folder: Path) -> None:
     lines = ["la_code,mid_year,sex,age,population"]
     lines += [f"E06000005,2024,{sex},{age},{people}" for sex in (1, 2) for age, people in ((30, 300), (74, 200))]
     (folder / POPULATION_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_finance(folder)
 
 
 # --- DuckDB -> PostgreSQL copy of the ingest tables -------------------------------------------
@@ -474,7 +691,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
     )
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, extracts, settings)
-    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0)] * 3, results
+    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0)] * 6, results
 
     # The ingest tables are final once loaded (dbt only reads them), so copy them first and build
     # both targets at once: dbt runs as a subprocess per call, so two threads overlap the builds.
@@ -522,9 +739,13 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
 
 def test_ingest_tables_copied(built: dict[str, Any]) -> None:
     copied = built["copied"]
-    assert copied["audit.loads"] == 3
+    assert copied["audit.loads"] == 6
     assert copied["raw.cld_events"] == 9 + 11 + 7 + 9
     assert copied["raw.population"] == 4
+    assert copied["raw.finance_transactions"] == 15
+    assert copied["raw.finance_control"] == 8
+    assert copied["raw.finance_category_map"] == 1
+    assert copied["audit.finance_totals"] > 0
 
 
 def test_fixture_exercises_the_rules(built: dict[str, Any]) -> None:
@@ -561,6 +782,29 @@ def test_fixture_exercises_the_cohort_marts(built: dict[str, Any]) -> None:
     assert (per_100k["numerator"], per_100k["denominator"], per_100k["value"]) == (11, 1000, "1100.00")
     assert {b["population"] for b in marts["population_bands"][1].values()} >= {600, 400, 1000}
     assert marts["dim_period"][1] and marts["dim_la"][1]
+
+
+def test_fixture_exercises_the_finance_marts(built: dict[str, Any]) -> None:
+    """The spend marts are compared on real values, including exact half-up divisions."""
+    marts = built["marts"]["duckdb"]
+    spend = marts["spend_by_category"][1].values()
+    assert {"Unmapped", "Commissioning and service delivery"} <= {r["support_setting"] for r in spend}
+    year = [r for r in spend if r["period_type"] == "financial_year" and r["financial_year"] == "2024-25"]
+    # F01-F06, F08, F09, F11, F14, F15 (see _ledger)
+    assert sum(Decimal(r["gross_expenditure"]) for r in year) == Decimal("10012.86")
+    assert sum(Decimal(r["ledger_total"]) for r in year) == Decimal("7032.86")  # the control file's total
+    assert {r["period_type"] for r in spend} == {"financial_year", "quarter"}
+    # ZZ999 only (LOC01 is mapped by the council's map): 45.50 / 10012.86 = 0.4544% -> 0.45
+    unmapped = marts["finance_unmapped_codes"][1]
+    assert list(unmapped) == [("E06000005", "2024-25", "ZZ999", "5999")]
+    assert unmapped[("E06000005", "2024-25", "ZZ999", "5999")]["share_of_gross"] == "0.45"
+    # home care: Σ(rate × hours) 1355.1712 + 812.40 + 632.10 + 558.355 + 664.50 = 4022.5262 over
+    # 57.52 + 40 + 30 + 26.5 + 30 = 184.02 hours = 21.8592... -> £21.86, five people
+    home_care = marts["unit_costs"][1][("E06000005", "2024-04-01", "Community: home care", "All ages")]
+    assert (home_care["unit_cost"], home_care["people"], home_care["source"]) == ("21.86", 5, "finance")
+    # 2025-26 holds only the accrual reversal: areas without spend fall by exactly 100.0%
+    changes = {r["gross_expenditure_change_pct"] for r in marts["five_areas_costed"][1].values()}
+    assert "-100.0" in changes
 
 
 @pytest.mark.parametrize("table", MARTS)

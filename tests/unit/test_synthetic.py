@@ -20,8 +20,10 @@ import pandas as pd
 import pytest
 
 from orchestration.defs.ingest.contract import CLD_COLUMNS, FINANCE_REQUIRED, POPULATION_COLUMNS
+from orchestration.defs.ingest.parsing import parse_money
 from orchestration.synthetic import GenerationResult, generate
 from orchestration.synthetic.codes import FIELD_TABLES, all_value_keys, header_key, value_key
+from orchestration.synthetic.ledger_faults import UNMAPPED_CENTRE
 from orchestration.synthetic.nhs import is_valid
 
 CANONICAL = [c.name for c in CLD_COLUMNS]
@@ -625,7 +627,10 @@ def _cell_value(path: Path, line_no: int, column: str) -> tuple[list[str], str |
 def test_fault_manifest(faulty: GenerationResult) -> None:
     assert faulty.manifest_path is not None
     manifest = pd.read_csv(faulty.manifest_path, dtype=str, keep_default_na=False)
-    assert list(manifest.columns) == ["file", "row_number", "column", "fault", "expected_rule"]
+    assert list(manifest.columns) == ["file", "row_number", "column", "fault", "expected_rule", "expected_difference"]
+    assert set(manifest.fault[manifest.file.str.startswith("finance_")]) == set(FINANCE_FAULT_RULES)
+    manifest = manifest[manifest.file.str.startswith("cld_")]  # the finance faults: test_finance_faults
+    assert (manifest.expected_difference == "").all()
     kinds = set(manifest.fault)
     assert kinds == {
         "date_unparseable",
@@ -697,3 +702,100 @@ def test_fault_manifest(faulty: GenerationResult) -> None:
             fields = next(csv.reader([line]))
             if idx < len(fields) and fields[idx]:
                 assert is_valid(fields[idx]) and fields[idx].startswith("999"), (name, i)
+
+
+FINANCE_FAULT_RULES = {
+    "finance_exact_duplicate": "FIN050",
+    "finance_conflicting_duplicate": "FIN051",
+    "finance_date_unparseable": "FIN012",
+    "finance_amount_malformed": "FIN020",
+    "finance_unmapped_cost_centre": "FIN060",
+    "finance_control_difference": "control_totals_hold",
+}
+FINANCE_FAULT_COLUMN = {
+    "finance_exact_duplicate": "transaction_id",
+    "finance_conflicting_duplicate": "transaction_id",
+    "finance_date_unparseable": "posting_date",
+    "finance_amount_malformed": "amount",
+    "finance_unmapped_cost_centre": "cost_centre",
+}
+
+
+def test_finance_faults(faulty: GenerationResult, tmp_path: Path) -> None:
+    """finance_extract.md §11: every ledger file carries each finance fault, cell by cell as listed; the
+    control files are what the finance system holds (those of the same run without faults), so they
+    differ from the loadable rows by exactly the listed differences; nothing else in the ledger moves."""
+    assert faulty.manifest_path is not None
+    manifest = pd.read_csv(faulty.manifest_path, dtype=str, keep_default_na=False)
+    manifest = manifest[manifest.file.str.startswith("finance_")]
+    assert dict(zip(manifest.fault, manifest.expected_rule, strict=True)) == FINANCE_FAULT_RULES
+    clean = generate(tmp_path / "clean", scale="demo", seed=7, release="mixed", adult_scale=0.2)
+    for fy in ("2023-24", "2024-25"):
+        name, control_name = f"finance_{LA}_{fy}.csv", f"finance_control_{LA}_{fy}.csv"
+        assert (faulty.out_dir / control_name).read_bytes() == (clean.out_dir / control_name).read_bytes()
+        listed = manifest[manifest.file == name]
+        counts = listed.fault.value_counts().to_dict()
+        assert counts == {
+            "finance_exact_duplicate": 3,
+            "finance_conflicting_duplicate": 2,
+            "finance_date_unparseable": 3,
+            "finance_amount_malformed": 3,
+            "finance_unmapped_cost_centre": 3,
+        }
+        lines = (faulty.out_dir / name).read_bytes().decode("utf-8").split("\r\n")
+        assert lines[-1] == ""
+        header = next(csv.reader([lines[0]]))
+        rows = [dict(zip(header, next(csv.reader([line])), strict=True)) for line in lines[1:-1]]
+        faults = {int(r.row_number): r for r in listed.itertuples()}
+        for line_no, rec in faults.items():
+            row, earlier = rows[line_no - 2], rows[: line_no - 2]
+            assert rec.column == FINANCE_FAULT_COLUMN[rec.fault]
+            if rec.fault == "finance_exact_duplicate":
+                assert lines[line_no - 1] in lines[1 : line_no - 1]
+                continue
+            if rec.fault == "finance_conflicting_duplicate":
+                firsts = [r for r in earlier if r["transaction_id"] == row["transaction_id"]]
+                assert len(firsts) == 1 and firsts[0]["amount"] != row["amount"]
+                continue
+            if rec.fault == "finance_date_unparseable":
+                assert parse_date(row["posting_date"]) is None and parse_money(row["amount"])[0] is not None
+            elif rec.fault == "finance_amount_malformed":
+                assert parse_money(row["amount"])[0] is None and parse_date(row["posting_date"]) is not None
+            else:
+                assert row["cost_centre"] == UNMAPPED_CENTRE and row["transaction_type"] == "provider_payment"
+            # rejected and recoded rows stay outside the finance ↔ case reconciliation (§9)
+            assert row["service_ref"] == "" and row["person_local_id"] == ""
+        # the unmapped cost centre stays far under the 5% threshold of gross expenditure
+        positive = [Decimal(r["amount"]) for r in rows if parse_money(r["amount"])[0] is not None]
+        unmapped = sum(Decimal(r["amount"]) for r in rows if r["cost_centre"] == UNMAPPED_CENTRE)
+        assert 0 < unmapped < Decimal("0.01") * sum(a for a in positive if a > 0)
+        # nothing else moved: the unlisted rows are the clean ledger's, in order, less the edited rows
+        clean_lines = (clean.out_dir / name).read_bytes().decode("utf-8").split("\r\n")
+        kept = [line for i, line in enumerate(lines[1:], start=2) if i not in faults]
+        edited = sum(1 for r in faults.values() if "duplicate" not in r.fault)
+        assert len(clean_lines) - 1 == len(kept) + edited
+        assert set(kept) <= set(clean_lines[1:])
+        # loadable rows (parseable date and amount, first of each id) against the control totals
+        loaded: dict[int, list] = {}
+        seen: set[str] = set()
+        for row in rows:
+            amount = parse_money(row["amount"])[0]
+            if amount is None or parse_date(row["posting_date"]) is None or row["transaction_id"] in seen:
+                continue
+            seen.add(row["transaction_id"])
+            acc = loaded.setdefault(int(row["period_number"]), [0, Decimal(0)])
+            acc[0] += 1
+            acc[1] += amount
+        expected = {
+            (int(r.row_number), r.column): r.expected_difference
+            for r in manifest[manifest.file == control_name].itertuples()
+        }
+        with (faulty.out_dir / control_name).open(encoding="utf-8", newline="") as fh:
+            control = list(csv.DictReader(fh))
+        found = {}
+        for line_no, c in enumerate(control, start=2):
+            n, total = loaded.get(int(c["period_number"]), [0, Decimal(0)])
+            if n != int(c["row_count"]) or total != Decimal(c["ledger_total"]):
+                found[(line_no, "row_count")] = str(n - int(c["row_count"]))
+                found[(line_no, "ledger_total")] = str(total - Decimal(c["ledger_total"]))
+        assert found and found == expected

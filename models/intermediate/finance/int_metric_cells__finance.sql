@@ -60,7 +60,8 @@ spend_slices as (
         sum(transactions) as transactions,
         sum(unmapped_transactions) as unmapped_transactions
     from spend
-    group by la_code, period_start, {{ column }}
+    -- the headline's constant is not grouped by: PostgreSQL refuses a constant in GROUP BY
+    group by la_code, period_start{{ '' if breakdown == 'total' else ', ' ~ column }}
     {{ 'union all' if not loop.last }}
     {%- endfor %}
 ),

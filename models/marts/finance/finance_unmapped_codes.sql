@@ -12,7 +12,8 @@ year_gross as (
     select
         la_code,
         financial_year,
-        {{ finance_measure_pence('gross_expenditure') }} as gross_pence
+        -- bigint, not PostgreSQL's numeric sum: div_round_half_up needs integer division
+        cast({{ finance_measure_pence('gross_expenditure') }} as bigint) as gross_pence
     from ledger
     group by la_code, financial_year
 ),
@@ -52,10 +53,11 @@ select
     u.transactions,
     {{ pence_to_gbp('u.gross_pence') }} as gross_amount,
     {{ pence_to_gbp('u.amount_pence') }} as amount,
-    -- share of the LA's gross expenditure for the year, % to 2 dp, exact (half away from zero)
-    case
+    -- share of the LA's gross expenditure for the year, % to 2 dp, exact (half away from zero); the
+    -- outer cast keeps decimal(9, 2) on PostgreSQL, where a CASE with an implicit NULL loses the scale
+    cast(case
         when y.gross_pence > 0
             then cast(cast({{ div_round_half_up('u.gross_pence * 10000', 'y.gross_pence') }} as decimal(18, 0)) * 0.01 as decimal(9, 2))
-    end as share_of_gross
+    end as decimal(9, 2)) as share_of_gross
 from unmapped as u
 inner join year_gross as y on u.la_code = y.la_code and u.financial_year = y.financial_year

@@ -14,9 +14,10 @@ spend as (
         period_start,
         period_end,
         five_areas_category,
-        sum(gross_expenditure_pence) as gross_pence,
-        sum(gross_current_expenditure_pence) as gce_pence,
-        sum(net_current_expenditure_pence) as nce_pence
+        -- bigint, not PostgreSQL's numeric sum: div_round_half_up needs integer division
+        cast(sum(gross_expenditure_pence) as bigint) as gross_pence,
+        cast(sum(gross_current_expenditure_pence) as bigint) as gce_pence,
+        cast(sum(net_current_expenditure_pence) as bigint) as nce_pence
     from {{ ref('int_finance__spend_cube') }}
     where period_type = 'financial_year'
     group by la_code, financial_year, period_start, period_end, five_areas_category
@@ -94,25 +95,26 @@ select
     {{ pence_to_gbp('gross_pence') }} as gross_expenditure,
     {{ pence_to_gbp('gce_pence') }} as gross_current_expenditure,
     {{ pence_to_gbp('nce_pence') }} as net_current_expenditure,
-    -- year-on-year change of gross expenditure, % to 1 dp (NULL without a previous year)
-    case
+    -- year-on-year change of gross expenditure, % to 1 dp (NULL without a previous year); the outer
+    -- casts here keep the types on PostgreSQL, where a CASE with an implicit NULL loses the scale
+    cast(case
         when previous_gross_pence is not null and previous_gross_pence <> 0
             then cast(cast({{ div_round_half_up('(gross_pence - previous_gross_pence) * 1000', 'abs(previous_gross_pence)') }}
                 as decimal(18, 0)) * 0.1 as decimal(9, 1))
-    end as gross_expenditure_change_pct,
+    end as decimal(9, 1)) as gross_expenditure_change_pct,
     case when people between 1 and 4 then null else people end as people_supported,
     people between 1 and 4 as is_suppressed,
     cast(line_weeks as decimal(18, 2)) as service_line_weeks,
     {{ pence_to_gbp('case_cost_pence') }} as case_data_cost,
     -- case-data cost per costed service-line week, to the penny
-    case
+    cast(case
         when costed_weeks > 0
             then {{ pence_to_gbp(div_round_half_up('case_cost_pence * 10000', 'cast(costed_weeks * 10000 as bigint)')) }}
-    end as case_data_weekly_cost,
-    case
+    end as decimal(18, 2)) as case_data_weekly_cost,
+    cast(case
         when line_weeks > 0
             then cast(cast({{ div_round_half_up('cast(promising_weeks * 10000 as bigint) * 1000', 'cast(line_weeks * 10000 as bigint)') }}
                 as decimal(18, 0)) * 0.1 as decimal(9, 1))
-    end as promising_models_share_pct,
+    end as decimal(9, 1)) as promising_models_share_pct,
     sort_order as five_areas_sort_order
 from joined

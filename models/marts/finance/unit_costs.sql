@@ -68,13 +68,13 @@ select
     v.people,
     a.national_anchor,
     a.anchor_year,
-    -- % above (+) or below (−) the anchor, 1 dp, exact
-    case
+    -- % above (+) or below (−) the anchor, 1 dp, exact (outer cast: the type on PostgreSQL too)
+    cast(case
         when v.null_reason is null and a.national_anchor > 0
             then cast(cast({{ div_round_half_up(
                 '(v.unit_cost_pence - cast(a.national_anchor * 100 as bigint)) * 1000',
                 'cast(a.national_anchor * 100 as bigint)') }} as decimal(18, 0)) * 0.1 as decimal(9, 1))
-    end as difference_from_anchor_pct,
+    end as decimal(9, 1)) as difference_from_anchor_pct,
     -- metrics.md §6 / finance_extract.md §10: outside ±50% of the anchor is a warning, never a failure
     coalesce(
         v.null_reason is null
