@@ -69,6 +69,8 @@ MARTS = (
     "unit_costs",
     "finance_unmapped_codes",
     "five_areas_costed",
+    "finance_reconciliation_summary",
+    "finance_case_reconciliation",
 )
 # Each mart's grain (its unique_combination / unique test in the marts' YAML).
 PERIOD = ("la_code", "period_type", "period_start")
@@ -98,6 +100,8 @@ MART_KEYS = {
     "unit_costs": ("la_code", "period_start", "setting", "age_group"),
     "finance_unmapped_codes": ("la_code", "financial_year", "cost_centre", "account_code"),
     "five_areas_costed": ("la_code", "period_start", "five_areas_category"),
+    "finance_reconciliation_summary": (*PERIOD, "status", "match_level", "support_setting"),
+    "finance_case_reconciliation": ("la_code", "quarter_start", "reconciliation_key"),
 }
 MONEY = {
     "fct_service_costs": (

@@ -95,7 +95,7 @@ chosen_rule as (
             transaction_key,
             rule_key,
             row_number() over (
-                partition by transaction_key order by source_rank desc, specificity desc, rule_row
+                partition by transaction_key order by source_rank desc, specificity desc, rule_row asc
             ) as rule_rank
         from candidate_rules
     ) as ranked
@@ -162,7 +162,7 @@ psr_at_date as (
             e.psr_group,
             row_number() over (
                 partition by d.la_code, d.person_key, d.person_reference_date
-                order by e.event_start_date desc, e.psr_group
+                order by e.event_start_date desc, e.psr_group asc
             ) as psr_rank
         from person_dates as d
         inner join psr_events as e

@@ -12,17 +12,17 @@ ledger as (
 by_period as (
     select
         'financial_year' as period_type,
-        financial_year_start as period_start,
-        financial_year_end as period_end,
-        ledger.*
-    from ledger
+        l.financial_year_start as period_start,
+        l.financial_year_end as period_end,
+        l.*
+    from ledger as l
     union all
     select
         'quarter' as period_type,
-        quarter_start as period_start,
-        quarter_end as period_end,
-        ledger.*
-    from ledger
+        l.quarter_start as period_start,
+        l.quarter_end as period_end,
+        l.*
+    from ledger as l
 ),
 
 cube as (

@@ -30,7 +30,10 @@ years as (
 ),
 
 setting_groups as (
-    select * from (
+    select
+        g.setting,
+        g.setting_group
+    from (
         values
         ('residential', 'residential'),
         ('nursing', 'nursing'),
@@ -41,7 +44,10 @@ setting_groups as (
 
 -- twelfths of a day in one paid unit of each cost frequency (a month is 364/12 days, as PR §7)
 unit_days as (
-    select * from (
+    select
+        u.unit_type,
+        u.twelfths
+    from (
         values
         ('Daily', 12), ('Weekly', 84), ('Fortnightly', 168), ('4-weekly', 336),
         ('Monthly', 364), ('Quarterly', 1092), ('Annually', 4368)
@@ -65,7 +71,13 @@ care_home_rows as (
     inner join setting_groups as g on l.setting = g.setting
     cross join (values ('each'), ('all')) as age_scope (scope)
     inner join (
-        select '18_64' as age_group union all select '65_plus' union all select 'unallocated' union all select 'all'
+        select '18_64' as age_group
+        union all
+        select '65_plus' as age_group
+        union all
+        select 'unallocated' as age_group
+        union all
+        select 'all' as age_group
     ) as age on (age_scope.scope = 'all' and age.age_group = 'all')
         or (age_scope.scope = 'each' and age.age_group = l.age_group)
     left join unit_days as u on l.unit_type = u.unit_type
@@ -140,25 +152,25 @@ cld_lines as (
 -- several lines on one day count once: merge overlapping intervals per person (gaps and islands)
 ordered_lines as (
     select
-        cld_lines.*,
-        max(day_to) over (
-            partition by la_code, person_key, setting_group, financial_year
-            order by day_from, day_to
+        c.*,
+        max(c.day_to) over (
+            partition by c.la_code, c.person_key, c.setting_group, c.financial_year
+            order by c.day_from, c.day_to
             rows between unbounded preceding and 1 preceding
         ) as previous_max_to
-    from cld_lines
-    where day_to >= day_from
+    from cld_lines as c
+    where c.day_to >= c.day_from
 ),
 
 islands as (
     select
-        ordered_lines.*,
-        sum(case when previous_max_to is null or day_from > previous_max_to then 1 else 0 end) over (
-            partition by la_code, person_key, setting_group, financial_year
-            order by day_from, day_to
+        o.*,
+        sum(case when o.previous_max_to is null or o.day_from > o.previous_max_to then 1 else 0 end) over (
+            partition by o.la_code, o.person_key, o.setting_group, o.financial_year
+            order by o.day_from, o.day_to
             rows between unbounded preceding and current row
         ) as island
-    from ordered_lines
+    from ordered_lines as o
 ),
 
 person_days as (
@@ -202,18 +214,18 @@ cld_care_home as (
         cast(count(distinct person_key) as bigint) as cld_people
     from (
         select
-            person_ages.*,
+            a.*,
             case
-                when age_at_year_end >= 65 then '65_plus'
-                when age_at_year_end >= 18 then '18_64'
+                when a.age_at_year_end >= 65 then '65_plus'
+                when a.age_at_year_end >= 18 then '18_64'
                 else 'unallocated'
             end as age_group
-        from person_ages
+        from person_ages as a
         union all
         select
-            person_ages.*,
+            a.*,
             'all' as age_group
-        from person_ages
+        from person_ages as a
     ) as aged
     group by la_code, financial_year, setting_group, age_group
 ),
