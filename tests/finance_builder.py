@@ -6,51 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-LEDGER_COLUMNS = (
-    "transaction_id",
-    "la_code",
-    "posting_date",
-    "financial_year",
-    "period_number",
-    "cost_centre",
-    "cost_centre_name",
-    "account_code",
-    "account_name",
-    "description",
-    "person_local_id",
-    "nhs_number",
-    "service_ref",
-    "service_period_start",
-    "service_period_end",
-    "provider_id",
-    "provider_name",
-    "provider_cqc_location_id",
-    "transaction_type",
-    "underlying_type",
-    "reverses_transaction_id",
-    "quantity",
-    "unit_type",
-    "unit_rate",
-    "amount",
-    "vat_amount",
-    "source_system",
-)
-CONTROL_COLUMNS = ("la_code", "financial_year", "period_number", "row_count", "ledger_total")
-MAP_COLUMNS = (
-    "la_code",
-    "cost_centre",
-    "account_code",
-    "effective_from",
-    "effective_to",
-    "support_type",
-    "setting",
-    "primary_support_reason",
-    "age_group",
-    "cost_group",
-    "five_areas_category",
-    "include_in_asc",
-    "note",
-)
+from orchestration.defs.ingest.contract import FINANCE_CATEGORY_MAP_COLUMNS
+from orchestration.synthetic.ledger_model import CONTROL_COLUMNS, FINANCE_COLUMNS
+
+# The column orders a council's finance system exports (finance_extract.md §2, §1, §6): the same
+# tuples the demo generator writes and the loader recognises.
+LEDGER_COLUMNS = FINANCE_COLUMNS
+MAP_COLUMNS = tuple(c.name for c in FINANCE_CATEGORY_MAP_COLUMNS)
 
 
 def txn(
