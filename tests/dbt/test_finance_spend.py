@@ -245,8 +245,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     load_and_build(
         root,
         extracts,
-        "+commissioning_metrics +unit_costs +finance_unmapped_codes +int_finance__ledger_checks +five_areas_costed "
-        "+fct_events +dim_person +load_audit",
+        "+commissioning_metrics +spend_by_category +unit_costs +finance_unmapped_codes +int_finance__ledger_checks "
+        "+five_areas_costed "
+        "+fct_events +dim_person +fct_service_costs +load_audit",
     )
     return root
 
