@@ -323,6 +323,34 @@ def _flag_r1_values_in_r2_file(con: duckdb.DuckDBPyConnection, load_id: str, sou
     return int(count)
 
 
+def _batches(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    settings: Settings,
+    totals: _Totals,
+    meta: dict[str, object],
+    progress: Callable[[int], None] | None,
+) -> Iterator[tuple[list[Record], list[dict[str, object]]]]:
+    """The loaders' shared chunk loop: each chunk's well-formed records and its rejections so far
+    (malformed rows). The loader adds its own rejections to that list; once it is done with the
+    chunk, the rejections are quarantined, counted once per row (rows_in = rows_loaded +
+    rows_rejected) and progress is reported."""
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    for batch in _chunks(opened.records, settings.chunk_rows):
+        totals.rows_in += len(batch)
+        rejected = [_malformed(r) for r in batch if r.values is None]
+        yield [r for r in batch if r.values is not None], rejected
+        _quarantine(con, load_id, source_file, rejected)
+        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
+        if progress:
+            progress(len(batch))
+
+
+def _require_rows(totals: _Totals, source_file: str) -> None:
+    if totals.rows_in == 0:
+        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+
+
 class _LaGuard:
     """One LA per file, resolvable through the LA seed (cld_extract.md §4.1)."""
 
@@ -370,15 +398,8 @@ def _load_cld(
     names = [c.name for c in CLD_COLUMNS]
     seen_rows: set[int] = set()
     hasher = Hasher(settings.hmac_key or b"")
-    insert_columns = ", ".join(f'"{n}"' for n, _ in RAW_CLD_SCHEMA)
-    casts = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in RAW_CLD_SCHEMA)
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         if not good:
-            _quarantine(con, load_id, source_file, rejected)
-            totals.rows_rejected += len(rejected)
             continue
         frame = _frame(good, recognised, names, settings.null_tokens)
         guard.check(frame["la_code"].dropna())
@@ -402,22 +423,10 @@ def _load_cld(
                 result.issues.append(issue_record(record.row_number, "*", "duplicate_row"))
             seen_rows.add(key)
         rejected.extend(result.rejected)
-        rejected_rows = {int(r["row_number"]) for r in rejected}
         loaded = result.loaded
-        for name, kind in (("load_id", load_id), ("source_file", source_file), ("file_sha256", meta["file_sha256"])):
-            loaded[name] = kind
-        loaded["received_at"] = received_at
-        con.register("_chunk", loaded)
-        con.execute(
-            "INSERT INTO raw.cld_events (load_id, source_file, row_number, file_sha256, received_at, "
-            f"{insert_columns}) "
-            f"SELECT load_id, source_file, row_number, file_sha256, received_at, {casts} FROM _chunk"
-        )
-        con.unregister("_chunk")
-        _quarantine(con, load_id, source_file, rejected)
+        _insert_raw(con, "cld_events", RAW_CLD_SCHEMA, loaded, meta)
         _row_issues(con, load_id, source_file, result.issues)
         totals.rows_loaded += len(loaded)
-        totals.rows_rejected += len(rejected_rows)
         totals.checked.update(result.checked)
         totals.failed.update(result.failed)
         totals.end_months.update(result.end_months)
@@ -435,21 +444,13 @@ def _load_cld(
             ]
             if extra:
                 con.executemany("INSERT INTO raw.cld_extra_columns VALUES (?, ?, ?, ?)", extra)
-        if progress:
-            progress(len(batch))
-    if totals.rows_in == 0:
-        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    _require_rows(totals, source_file)
     release, evidence = _release(totals.release_keys)
     stated_period = (min(totals.stated), max(totals.stated)) if totals.stated else (None, None)
     derived = derive_period(totals.end_months, received_at.date(), stated_period)
     if release == "R2":
         _flag_r1_values_in_r2_file(con, load_id, source_file)
-    totals.rows_flagged = int(
-        con.execute(
-            "SELECT count(DISTINCT row_number) FROM quarantine.row_issues WHERE load_id = ? AND severity = 'warning'",
-            [load_id],
-        ).fetchone()[0]
-    )
+    totals.rows_flagged = _flagged_rows(con, load_id)
     extra = {
         "la_code": guard.ons,
         "spec_release": release,
@@ -474,10 +475,7 @@ def _load_population(
     load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
     totals = _Totals()
     names = [c.name for c in POPULATION_COLUMNS]
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         frame = _frame(good, recognised, names, settings.null_tokens)
         bad = pd.Series(False, index=frame.index)
         for name, low, high in (("mid_year", 1900, 2100), ("age", 0, 90), ("population", 0, None)):
@@ -518,11 +516,7 @@ def _load_population(
             "upper(la_code), CAST(mid_year AS INTEGER), sex, CAST(age AS INTEGER), CAST(population AS BIGINT) FROM _pop"
         )
         con.unregister("_pop")
-        _quarantine(con, load_id, source_file, rejected)
         totals.rows_loaded += len(good_frame)
-        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
-        if progress:
-            progress(len(batch))
     return totals, {}
 
 
@@ -541,13 +535,8 @@ def _load_hospital_discharges(
     totals = _Totals()
     names = [c.name for c in HOSPITAL_COLUMNS]
     hasher = Hasher(settings.hmac_key or b"")
-    insert_columns = ", ".join(f'"{n}"' for n, _ in RAW_HOSPITAL_SCHEMA)
-    casts = ", ".join(f'CAST("{n}" AS {t}) AS "{n}"' for n, t in RAW_HOSPITAL_SCHEMA)
     discharges: list[dt.date] = []
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         if good:
             frame = _frame(good, recognised, names, settings.null_tokens)
             guard.check(frame["la_code"].dropna())
@@ -564,33 +553,15 @@ def _load_hospital_discharges(
             result = validate_discharges(frame, ctx)
             rejected.extend(result.rejected)
             loaded = result.loaded
-            loaded["load_id"], loaded["source_file"] = load_id, source_file
-            loaded["file_sha256"], loaded["received_at"] = meta["file_sha256"], received_at
-            con.register("_chunk", loaded)
-            con.execute(
-                "INSERT INTO raw.hospital_discharges (load_id, source_file, row_number, file_sha256, received_at, "
-                f"{insert_columns}) "
-                f"SELECT load_id, source_file, row_number, file_sha256, received_at, {casts} FROM _chunk"
-            )
-            con.unregister("_chunk")
+            _insert_raw(con, "hospital_discharges", RAW_HOSPITAL_SCHEMA, loaded, meta)
             _row_issues(con, load_id, source_file, result.issues)
             totals.rows_loaded += len(loaded)
             totals.checked.update(result.checked)
             totals.failed.update(result.failed)
             dates = loaded["discharge_date"].dropna()
             discharges.extend([min(dates), max(dates)] if len(dates) else [])
-        _quarantine(con, load_id, source_file, rejected)
-        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
-        if progress:
-            progress(len(batch))
-    if totals.rows_in == 0:
-        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
-    totals.rows_flagged = int(
-        con.execute(
-            "SELECT count(DISTINCT row_number) FROM quarantine.row_issues WHERE load_id = ? AND severity = 'warning'",
-            [load_id],
-        ).fetchone()[0]
-    )
+    _require_rows(totals, source_file)
+    totals.rows_flagged = _flagged_rows(con, load_id)
     # The discharges the file covers stand in for its period (audit only; staging selects by month).
     extra = {
         "la_code": guard.ons,
@@ -608,10 +579,11 @@ def _insert_raw(
     meta: dict[str, object],
 ) -> None:
     """Append a typed chunk to raw.<table> after the shared load metadata; SQL casts every column
-    (money arrives as canonical text, so DECIMAL columns never see a float)."""
+    (money arrives as canonical text, so DECIMAL columns never see a float). The metadata columns
+    are added to the chunk frame itself (no copy: chunks are large and discarded after)."""
     if loaded.empty:
         return
-    frame = loaded.copy()
+    frame = loaded
     frame["load_id"], frame["source_file"] = meta["load_id"], meta["source_file"]
     frame["file_sha256"], frame["received_at"] = meta["file_sha256"], meta["received_at"]
     columns = ", ".join(f'"{n}"' for n, _ in schema)
@@ -694,10 +666,7 @@ def _load_finance(
     tracker = DuplicateTracker()
     amounts = _LedgerAmounts()
     postings: list[dt.date] = []
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         if good:
             frame = _frame(good, recognised, names, settings.null_tokens)
             guard.check(frame["la_code"].dropna())
@@ -723,12 +692,7 @@ def _load_finance(
             totals.failed.update(result.failed)
             dates = result.loaded["posting_date"].dropna()
             postings.extend([min(dates), max(dates)] if len(dates) else [])
-        _quarantine(con, load_id, source_file, rejected)
-        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
-        if progress:
-            progress(len(batch))
-    if totals.rows_in == 0:
-        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    _require_rows(totals, source_file)
     amounts.write(con, load_id)
     totals.rows_flagged = _flagged_rows(con, load_id)
     # The posting dates the file covers stand in for its period (audit; dbt selects by year and period).
@@ -750,13 +714,10 @@ def _load_finance_control(
     progress: Callable[[int], None] | None,
 ) -> tuple[_Totals, dict[str, object]]:
     """finance_extract.md §1 control totals (one LA per file), checked against the ledger in dbt (§8)."""
-    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    source_file = str(meta["source_file"])
     guard = _LaGuard(source_file)
     totals = _Totals()
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         if good:
             frame = _frame(good, recognised, FINANCE_CONTROL_REQUIRED, settings.null_tokens)
             guard.check(frame["la_code"].dropna())
@@ -764,12 +725,7 @@ def _load_finance_control(
             rejected.extend(result.rejected)
             _insert_raw(con, "finance_control", RAW_FINANCE_CONTROL_SCHEMA, result.loaded, meta)
             totals.rows_loaded += len(result.loaded)
-        _quarantine(con, load_id, source_file, rejected)
-        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
-        if progress:
-            progress(len(batch))
-    if totals.rows_in == 0:
-        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    _require_rows(totals, source_file)
     return totals, {"la_code": guard.ons}
 
 
@@ -783,14 +739,11 @@ def _load_finance_category_map(
 ) -> tuple[_Totals, dict[str, object]]:
     """finance_extract.md §6: a council's own map; rules for several LAs (or any LA) may share a file,
     so there is no one-LA guard. Dates use the default pinned formats (the map is not one LA's)."""
-    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    source_file = str(meta["source_file"])
     totals = _Totals()
     names = [c.name for c in FINANCE_CATEGORY_MAP_COLUMNS]
     la_codes_seen: set[str] = set()
-    for batch in _chunks(opened.records, settings.chunk_rows):
-        totals.rows_in += len(batch)
-        good = [r for r in batch if r.values is not None]
-        rejected = [_malformed(r) for r in batch if r.values is None]
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
         if good:
             frame = _frame(good, recognised, names, settings.null_tokens)
             result = validate_category_map(frame, settings.default_la.date_formats)
@@ -798,12 +751,7 @@ def _load_finance_category_map(
             _insert_raw(con, "finance_category_map", RAW_FINANCE_CATEGORY_MAP_SCHEMA, result.loaded, meta)
             totals.rows_loaded += len(result.loaded)
             la_codes_seen.update(result.loaded["la_code"].dropna())
-        _quarantine(con, load_id, source_file, rejected)
-        totals.rows_rejected += len({int(r["row_number"]) for r in rejected})
-        if progress:
-            progress(len(batch))
-    if totals.rows_in == 0:
-        raise FileRefused("no_rows", f"{source_file} rejected: it has a header but no data rows.")
+    _require_rows(totals, source_file)
     return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
 
 
