@@ -444,3 +444,66 @@ def test_unit_cost_fixture(warehouse: Path, setting: str, age_group: str, expect
         f"and setting = '{setting}' and age_group = '{age_group}'",
     )
     assert got == expected
+
+
+LA3 = "E06000002"  # a third council, so the fixture's own LAs keep their results
+
+
+def test_unmapped_spend_above_the_threshold_fails_the_blocking_test(warehouse: Path, tmp_path: Path) -> None:
+    """finance_extract.md §6: LA3 books 90.00 on a mapped cost centre and 10.00 on one no rule maps:
+    10% of gross expenditure is unmapped, above the 5% default, so the blocking test fails."""
+    from conftest import make_settings
+
+    settings = make_settings(warehouse / "wh", warehouse / "extracts")
+    late = tmp_path / "late"
+    write_ledger(
+        late / f"finance_{LA3}_2024-25.csv",
+        [
+            txn("M1", "provider_payment", "90.00", "RES01", "5101", "2024-05-10", 2, la_code=LA3),
+            txn("M2", "provider_payment", "10.00", "ZZ998", "5999", "2024-05-10", 2, la_code=LA3),
+        ],
+    )
+    with connect(settings.duckdb_path) as con:
+        [result] = load_folder(con, late, settings)
+    assert result.status == "loaded"
+    dbt(settings, "run", "stg_finance__transactions int_finance__ledger int_finance__spend_cube")
+    with pytest.raises(AssertionError):
+        dbt(settings, "test", "assert_finance_unmapped_share_below_threshold")
+    [(unmapped, gross)] = query(
+        warehouse,
+        "select sum(case when setting = 'unmapped' then gross_expenditure_pence else 0 end), "
+        "sum(gross_expenditure_pence) from intermediate.int_finance__spend_cube "
+        f"where la_code = '{LA3}' and period_type = 'financial_year'",
+    )
+    assert (unmapped, gross) == (1000, 10000)
+
+
+def test_ambiguous_council_rules_fail_the_map_test(warehouse: Path, tmp_path: Path) -> None:
+    """finance_extract.md §6: two of the council's rules for the same LA, cost centre and account,
+    equally specific and both in force, are ambiguous: the category-map test fails."""
+    from conftest import make_settings
+
+    settings = make_settings(warehouse / "wh", warehouse / "extracts")
+    rule = {
+        "la_code": LA3,
+        "cost_centre": "AMB01",
+        "account_code": "*",
+        "primary_support_reason": "not_applicable",
+        "age_group": "not_applicable",
+        "cost_group": "direct",
+        "include_in_asc": "true",
+    }
+    late = tmp_path / "late"
+    write_category_map(
+        late / "finance_category_map_ambiguous.csv",
+        [
+            {**rule, "support_type": "other", "setting": "social_care_activities"},
+            {**rule, "support_type": "other", "setting": "information_early_intervention"},
+        ],
+    )
+    with connect(settings.duckdb_path) as con:
+        [result] = load_folder(con, late, settings)
+    assert result.status == "loaded", result.message
+    dbt(settings, "run", "stg_finance__category_map")
+    with pytest.raises(AssertionError):
+        dbt(settings, "test", "assert_finance_category_map_rules_valid")
