@@ -19,6 +19,7 @@ from orchestration.defs.ingest.finance import (
     RAW_FINANCE_SCHEMA,
     RAW_NOT_NULL,
 )
+from orchestration.defs.ingest.good_lives import RAW_GOOD_LIVES_SCHEMA, RAW_GOOD_LIVES_TEXT_SCHEMA
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA
 
 LOAD_METADATA = (
@@ -143,6 +144,19 @@ CREATE TABLE IF NOT EXISTS raw.finance_control (
 CREATE TABLE IF NOT EXISTS raw.finance_category_map (
   {_columns(LOAD_METADATA)},
   {_columns(RAW_FINANCE_CATEGORY_MAP_SCHEMA)}
+);
+
+-- Good-lives profiles (good_lives_extract.md): coded values cleaned by ingest, no free text.
+CREATE TABLE IF NOT EXISTS raw.good_lives_profiles (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_GOOD_LIVES_SCHEMA)}
+);
+
+-- Free text only when a council turns `load_free_text` on (§1): restricted, never read by a mart.
+CREATE TABLE IF NOT EXISTS raw.good_lives_free_text (
+  load_id VARCHAR NOT NULL,
+  row_number INTEGER NOT NULL,
+  {_columns(RAW_GOOD_LIVES_TEXT_SCHEMA)}
 );
 
 -- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
