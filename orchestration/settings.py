@@ -45,6 +45,9 @@ class LaSettings:
     # finance_extract.md §9: the council pays care homes net of the client's contribution, so
     # person-linked contributions are added back to paid_amount before comparing with CLD cost.
     net_payments_add_contributions: bool = False
+    # good_lives_extract.md §1: strength and goal text are read only to set has_strength_text /
+    # has_goal_text; a council may opt in to keep the text in the restricted raw.good_lives_free_text.
+    load_free_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def _la_settings(raw: dict[str, Any], base: LaSettings) -> LaSettings:
             "net_payments_add_contributions",
             raw.get("net_payments_add_contributions", base.net_payments_add_contributions),
         ),
+        load_free_text=_strict_bool("load_free_text", raw.get("load_free_text", base.load_free_text)),
     )
 
 

@@ -182,6 +182,30 @@ HOSPITAL_COLUMNS: tuple[Column, ...] = (
     Column("Resident LA Code", "resident_la_code", "text", True),
 )
 
+# Good-lives profile extract (good_lives_extract.md §4): one row per person x profile date x domain.
+# Headers are the canonical snake_case names; the six required columns are the recognition set (§2).
+GOOD_LIVES_COLUMNS: tuple[Column, ...] = (
+    Column("la_code", "la_code", "text", True),
+    Column("person_local_id", "person_local_id", "local_id", True),
+    Column("nhs_number", "nhs_number", "nhs_number", False),
+    Column("profile_date", "profile_date", "date", True),
+    Column("profile_id", "profile_id", "text", False),
+    Column("practitioner_team", "practitioner_team", "text", False),
+    Column("domain", "domain", "code", True),
+    Column("strength_text", "strength_text", "free_text", False),
+    Column("strength_rating", "strength_rating", "integer", False),
+    Column("need_level", "need_level", "code", True),
+    Column("goal_text", "goal_text", "free_text", False),
+    Column("goal_status", "goal_status", "code", False),
+    Column("matters_most", "matters_most", "code", False),
+    Column("support_sources", "support_sources", "code", True),
+    Column("paid_service_component", "paid_service_component", "code", False),
+    Column("paid_service_ref", "paid_service_ref", "text", False),
+    Column("support_fit", "support_fit", "code", False),
+    Column("paid_fit", "paid_fit", "code", False),
+    Column("feels_like_home", "feels_like_home", "code", False),
+)
+
 # Columns of which a file must hold at least one (the person, and their age).
 HOSPITAL_ONE_OF: tuple[tuple[str, ...], ...] = (
     ("nhs_number", "la_person_unique_identifier"),

@@ -28,6 +28,7 @@ from orchestration.defs.ingest.contract import (
     FINANCE_CATEGORY_MAP_COLUMNS,
     FINANCE_COLUMNS,
     FINANCE_CONTROL_REQUIRED,
+    GOOD_LIVES_COLUMNS,
     HOSPITAL_COLUMNS,
     POPULATION_COLUMNS,
 )
@@ -41,6 +42,13 @@ from orchestration.defs.ingest.finance import (
     validate_category_map,
     validate_control,
     validate_transactions,
+)
+from orchestration.defs.ingest.good_lives import (
+    RAW_GOOD_LIVES_SCHEMA,
+    GoodLivesContext,
+    ProfileDuplicates,
+    drop_profile_duplicates,
+    validate_profiles,
 )
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA, HospitalContext, validate_discharges
@@ -755,6 +763,73 @@ def _load_finance_category_map(
     return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
 
 
+def _load_good_lives(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """good_lives_extract.md §2-§5: one LA per file; identifiers hashed as CLD's; copies of a
+    person x profile date x domain within the file quarantined under GL040 whichever chunk they
+    fall in (the newer load winning across loads is dbt's); free text kept only when the LA's
+    `load_free_text` is on (§1)."""
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    received_at: dt.datetime = meta["received_at"]  # type: ignore[assignment]
+    guard = _LaGuard(source_file)
+    totals = _Totals()
+    names = [c.name for c in GOOD_LIVES_COLUMNS]
+    hasher = Hasher(settings.hmac_key or b"")
+    tracker = ProfileDuplicates()
+    profile_dates: list[dt.date] = []
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
+        if not good:
+            continue
+        frame = _frame(good, recognised, names, settings.null_tokens)
+        guard.check(frame["la_code"].dropna())
+        la = settings.for_la(guard.ons)
+        ctx = GoodLivesContext(
+            file_name=source_file,
+            received_at=received_at.date(),
+            date_formats=la.date_formats,
+            allow_test_nhs_numbers=settings.allow_test_nhs_numbers,
+            la_code_ons=guard.ons,
+            hasher=hasher,
+            components=code_lists().get("service_component", {}),
+            load_free_text=la.load_free_text,
+        )
+        result = validate_profiles(frame, ctx)
+        drop_profile_duplicates(result, tracker)
+        rejected.extend(result.rejected)
+        _insert_raw(con, "good_lives_profiles", RAW_GOOD_LIVES_SCHEMA, result.loaded, meta)
+        _row_issues(con, load_id, source_file, result.issues)
+        if not result.free_text.empty:
+            text = result.free_text
+            text.insert(0, "load_id", load_id)
+            con.register("_free_text", text)
+            con.execute(
+                "INSERT INTO raw.good_lives_free_text (load_id, row_number, strength_text, goal_text) "
+                "SELECT load_id, CAST(row_number AS INTEGER), CAST(strength_text AS VARCHAR), "
+                "CAST(goal_text AS VARCHAR) FROM _free_text"
+            )
+            con.unregister("_free_text")
+        totals.rows_loaded += len(result.loaded)
+        totals.checked.update(result.checked)
+        totals.failed.update(result.failed)
+        dates = result.loaded["profile_date"].dropna() if not result.loaded.empty else []
+        profile_dates.extend([min(dates), max(dates)] if len(dates) else [])
+    _require_rows(totals, source_file)
+    totals.rows_flagged = _flagged_rows(con, load_id)
+    # The profile dates the file covers stand in for its period (audit only).
+    extra = {
+        "la_code": guard.ons,
+        "derived_period_start": min(profile_dates) if profile_dates else None,
+        "derived_period_end": max(profile_dates) if profile_dates else None,
+    }
+    return totals, extra
+
+
 LOADERS = {
     "cld": _load_cld,
     "population": _load_population,
@@ -762,6 +837,7 @@ LOADERS = {
     "finance": _load_finance,
     "finance_control": _load_finance_control,
     "finance_category_map": _load_finance_category_map,
+    "good_lives_profiles": _load_good_lives,
 }
 
 
@@ -870,6 +946,9 @@ def load_file(
         if recognised.unknown_headers and dataset.startswith("finance"):
             # finance_extract.md §8 FIN002: reported, then ignored (no side table as for CLD).
             warnings.append(f"unknown column(s) ignored (FIN002): {', '.join(recognised.unknown_headers.values())}")
+        elif recognised.unknown_headers and dataset == "good_lives_profiles":
+            # good_lives_extract.md §5 GL002: reported (info), then ignored.
+            warnings.append(f"unknown column(s) ignored (GL002): {', '.join(recognised.unknown_headers.values())}")
         elif recognised.unknown_headers:
             warnings.append(f"unknown column(s) kept aside: {', '.join(recognised.unknown_headers.values())}")
         if recognised.missing_optional:

@@ -10,6 +10,7 @@ from orchestration.defs.ingest.contract import (
     FINANCE_COLUMNS,
     FINANCE_CONTROL_REQUIRED,
     FINANCE_ONE_OF,
+    GOOD_LIVES_COLUMNS,
     HOSPITAL_COLUMNS,
     HOSPITAL_HEADER_ALIASES,
     HOSPITAL_ONE_OF,
@@ -29,6 +30,9 @@ _MIN_SHARED = {
     "finance_category_map": 5,
     "population": 3,
     "hospital_discharges": 5,
+    # good_lives_extract.md §2: four of the six recognition headers, so a file missing one or two
+    # is still taken for a profile file and refused naming them (GL001).
+    "good_lives_profiles": 4,
 }
 
 # Per dataset, groups of columns of which at least one must be present (e.g. a person identifier).
@@ -43,12 +47,18 @@ _ALTERNATIVES: dict[str, tuple[tuple[str, ...], ...]] = {"finance": FINANCE_ONE_
 
 # The audit rule of a refusal for missing columns: the finance contract numbers it FIN001
 # (finance_extract.md §8); the other extracts use the shared rule code.
-_MISSING_RULE = {"finance": "FIN001", "finance_control": "FIN001", "finance_category_map": "FIN001"}
+_MISSING_RULE = {
+    "finance": "FIN001",
+    "finance_control": "FIN001",
+    "finance_category_map": "FIN001",
+    "good_lives_profiles": "GL001",
+}
 
 
 @dataclass(frozen=True)
 class Recognised:
-    dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges
+    dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges,
+    # good_lives_profiles
     positions: dict[str, int]  # canonical name -> column index in the file
     unknown_headers: dict[int, str]  # column index -> submitted header kept aside
     missing_optional: list[str]  # canonical names absent (loaded as null)
@@ -63,6 +73,7 @@ def _dataset_columns() -> dict[str, tuple[Column, ...]]:
         "finance_category_map": FINANCE_CATEGORY_MAP_COLUMNS,
         "population": POPULATION_COLUMNS,
         "hospital_discharges": HOSPITAL_COLUMNS,
+        "good_lives_profiles": GOOD_LIVES_COLUMNS,
     }
 
 
@@ -97,7 +108,8 @@ def recognise(header: list[str], file_name: str) -> Recognised:
         raise FileRefused(
             "unknown_header_set",
             f"{file_name} rejected: its headers match no known extract "
-            "(CLD events, finance ledger, control totals or category map, population, hospital discharges). "
+            "(CLD events, finance ledger, control totals or category map, population, hospital discharges, "
+            "good-lives profiles). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]

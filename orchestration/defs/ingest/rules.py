@@ -122,6 +122,46 @@ RULES: dict[str, Rule] = {
         Rule("map_la_code_unknown", "row", "error", None, "la_code is not a council code in the LA seed"),
         Rule("map_boolean_invalid", "row", "error", -3, "include_in_asc is not true or false"),
         Rule("map_dates_backwards", "row", "error", -5, "effective_to before effective_from"),
+        # Good-lives profiles (good_lives_extract.md §5, codes as the spec numbers them). GL014 and
+        # GL041-GL054 need the case data or the whole profile and are dbt's.
+        Rule("GL001", "file", "error", None, "a mandatory good-lives column is missing"),
+        Rule("GL002", "file", "info", None, "an unknown extra good-lives column, ignored"),
+        Rule("GL010", "row", "error", -2, "la_code blank or not a CASSR code valid on profile_date"),
+        Rule("GL011", "row", "error", -1, "person_local_id blank"),
+        Rule("GL012", "row", "error", -3, "profile_date blank, unparseable or ambiguous"),
+        Rule("GL013", "row", "error", -4, "profile_date after the file was received"),
+        Rule("GL020", "row", "error", -2, "domain not one of the seven life domains"),
+        Rule("GL021", "row", "error", -2, "need_level blank or not none, low, moderate or high"),
+        Rule("GL022", "field", "warning", -3, "strength_rating not a whole number 0-4; set to null"),
+        Rule(
+            "GL023",
+            "field",
+            "warning",
+            -2,
+            "goal_status, support_fit, paid_fit or feels_like_home not in its list; set to null",
+        ),
+        Rule("GL024", "field", "warning", -1, "goal_text present, goal_status blank; treated as not_started"),
+        Rule("GL025", "field", "warning", -1, "support_sources blank; support not recorded"),
+        Rule("GL026", "field", "warning", -2, "unknown support source, or none with other sources; dropped"),
+        Rule(
+            "GL027",
+            "field",
+            "warning",
+            -1,
+            "support_fit blank with support present (not_recorded) or given with none (ignored)",
+        ),
+        Rule("GL028", "field", "warning", -2, "paid_service_component not a CLD service component; dropped"),
+        Rule("GL029", "field", "warning", -1, "paid component or ref given without paid among the sources; paid added"),
+        Rule(
+            "GL030",
+            "field",
+            "warning",
+            -1,
+            "feels_like_home missing on the home row (not_asked) or given on another row (ignored)",
+        ),
+        Rule("GL031", "field", "warning", -2, "matters_most not Y or N; treated as N"),
+        Rule("GL040", "row", "error", None, "a second row for la_code x person x profile_date x domain in the file"),
+        Rule("GL050", "field", "warning", None, "NHS number invalid; not used for identity"),
     )
 }
 
