@@ -147,8 +147,17 @@ def main(ctx: click.Context, warehouse: Path | None, config: Path | None, debug:
     show_default=True,
     help="Also write a hospital discharge extract per LA (for ASCOF 2D).",
 )
+@click.option(
+    "--good-lives-share",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Share of service users given a good-lives profile (0: no profile file).",
+)
 @_guard
-def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str, hospital: bool) -> None:
+def generate(
+    scale: str, out_dir: Path, seed: int, faults: float, release: str, hospital: bool, good_lives_share: float
+) -> None:
     """Write realistic synthetic extracts (CLD, finance, population) for demos, tests and benchmarks."""
     from orchestration.synthetic.generate import generate as run_generate
 
@@ -160,6 +169,7 @@ def generate(scale: str, out_dir: Path, seed: int, faults: float, release: str, 
         release=release,
         progress=lambda m: click.echo(m, err=True),
         hospital=hospital,
+        good_lives_share=good_lives_share,
     )
     click.echo(
         f"wrote {len(result.files)} files for {len(result.la_codes)} LA(s) to {result.out_dir}: "

@@ -48,6 +48,12 @@ EXPECTED_RULE: dict[str, str] = {
     "finance_amount_malformed": "FIN020",
     "finance_unmapped_cost_centre": "FIN060",
     "finance_control_difference": "control_totals_hold",
+    # good-lives profiles (synthetic/good_lives.py); GL051 is found by dbt (the person is unknown)
+    "gl_invalid_code": "GL023",
+    "gl_missing_home_answer": "GL030",
+    "gl_us_order_date": "GL012",
+    "gl_unmatched_person": "GL051",
+    "gl_duplicate_row": "GL040",
 }
 ROW_FAULTS: tuple[str, ...] = (
     "date_unparseable",

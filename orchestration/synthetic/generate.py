@@ -13,7 +13,10 @@ Writes into one flat folder, LA by LA (so memory does not grow with the number o
   differences they cause (``ledger_faults.py``);
 - with ``hospital=True``: ``hospital_<la_code>_<received>.csv``, a hospital discharge extract
   consistent with the CLD files (``hospital.py``); off by default, and the other files' bytes do not
-  depend on it.
+  depend on it;
+- ``good_lives_profiles_<la_code>.csv``: good-lives profiles for ``good_lives_share`` (default 30%) of
+  the service users, consistent with their services (``good_lives.py``); written last from its own
+  random stream, so the other files' bytes do not depend on it.
 
 Everything is a function of the arguments: the same seed gives the same bytes.
 """
@@ -31,6 +34,7 @@ from .config import SCALES, LASpec, Window, la_specs
 from .faults import FileFaults, Manifest
 from .files import CANONICAL, plan_files, write_cld_file
 from .finance import LedgerBuilder
+from .good_lives import DEFAULT_SHARE, write_good_lives_file
 from .hospital import write_hospital_file
 from .ledger_faults import inject_ledger_faults
 from .ledger_writer import write_mismatches
@@ -49,6 +53,7 @@ class GenerationResult:
     event_rows: int = 0
     la_codes: list[str] = field(default_factory=list)
     manifest_path: Path | None = None
+    good_lives: dict[str, int] = field(default_factory=dict)  # profiles, people, rows (all LAs)
 
 
 def generate(
@@ -64,12 +69,14 @@ def generate(
     adult_scale: float = 1.0,
     la_limit: int | None = None,
     hospital: bool = False,
+    good_lives_share: float = DEFAULT_SHARE,
 ) -> GenerationResult:
     """Generate a realistic synthetic extract set into ``out_dir``.
 
     ``adult_scale`` shrinks or grows every LA's population (a knob for fast tests and benchmarks);
     ``la_limit`` keeps only the first N LAs of a scale (e.g. a slice of national); ``hospital`` also
-    writes a hospital discharge extract per LA.
+    writes a hospital discharge extract per LA; ``good_lives_share`` is the share of service users
+    given a good-lives profile (0 writes no profile file).
     """
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
@@ -79,6 +86,8 @@ def generate(
         raise ValueError("faults must be a share between 0 and 1")
     if years < 1:
         raise ValueError("years must be at least 1")
+    if not 0.0 <= good_lives_share <= 1.0:
+        raise ValueError("good_lives_share must be a share between 0 and 1")
     say = progress or (lambda _msg: None)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +121,7 @@ def generate(
                 result=result,
                 say=say,
                 hospital=hospital,
+                good_lives_share=good_lives_share,
             )
     finally:
         if manifest is not None:
@@ -143,6 +153,7 @@ def _generate_la(
     result: GenerationResult,
     say: Callable[[str], None],
     hospital: bool = False,
+    good_lives_share: float = DEFAULT_SHARE,
 ) -> None:
     ctx, stats = simulate_la(la, seed, window)
     data = ctx.data
@@ -206,4 +217,13 @@ def _generate_la(
         hospital_path = write_hospital_file(out_dir, data, window, seed)
         result.files.append(hospital_path)
         say(f"  {hospital_path.name}")
+    # good-lives profiles (optional; their own random stream, written last: other bytes never change)
+    if good_lives_share > 0:
+        gl_path, counts = write_good_lives_file(out_dir, data, window, seed, good_lives_share, manifest, release)
+        result.files.append(gl_path)
+        for key, value in counts.items():
+            result.good_lives[key] = result.good_lives.get(key, 0) + value
+        say(
+            f"  {gl_path.name}: {counts['profiles']:,} profiles of {counts['people']:,} people, {counts['rows']:,} rows"
+        )
     say(f"  {la.la_code}: {stats['people']:,} people, {stats['events']:,} events")
