@@ -18,6 +18,11 @@ except for the finance control differences (``ledger_faults.py``, which also inj
 | event_after_death | date of death set before the event start | event_after_death |
 | missing_column | once per run: a resent file without ``Event Outcome`` | missing_required_column |
 | truncated_last_line | once per run: a file whose last line is cut mid-record | malformed_row |
+| gl_invalid_code | good-lives file: a goal_status in no list (``Finished``) | GL023 |
+| gl_missing_home_answer | good-lives file: a home row without feels_like_home | GL030 |
+| gl_us_order_date | good-lives file: a month-first profile_date with day > 12 | GL012 |
+| gl_unmatched_person | good-lives file: 3 profiles of people unknown to the case data (rows listed) | GL051 (dbt) |
+| gl_duplicate_row | good-lives file: an exact copy of a row, appended (the copy is listed) | GL040 |
 """
 
 from __future__ import annotations
