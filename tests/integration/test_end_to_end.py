@@ -268,6 +268,19 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
             con.execute('select source_file, row_number, "column", rule from quarantine.row_issues').fetchall()
         )
         refused = set(con.execute("select source_file, rule from audit.loads where status = 'refused'").fetchall())
+        # GL051 (person not in the case data) is decided in dbt; here: the row loaded and its keyed
+        # local id occurs in no CLD row of the LA (the generator's unmatched people carry no NHS number)
+        unmatched_profiles = set(
+            con.execute(
+                """
+                select g.source_file, g.row_number from raw.good_lives_profiles as g
+                where g.nhs_number_hash is null and not exists (
+                    select 1 from raw.cld_events as c
+                    where c.la_person_id_hash = g.la_person_id_hash
+                )
+                """
+            ).fetchall()
+        )
         loaded_codes = {
             (f, r): (c, a)
             for f, r, c, a in con.execute(
@@ -310,6 +323,8 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
         "finance_amount_malformed",
         "finance_unmapped_cost_centre",
         "finance_control_difference",
+        "gl_unmatched_person",
+        "gl_duplicate_row",
     }
     with (Path(__file__).parents[2] / "seeds" / "finance" / "finance_category_map.csv").open() as handle:
         rules = [(r["cost_centre"], r["account_code"]) for r in csv.DictReader(handle)]
@@ -325,6 +340,8 @@ def test_every_injected_fault_is_caught(tmp_path: Path) -> None:
             found = any(
                 c[0] == m["file"] and c[1] == int(m["row_number"]) and c[3] == m["expected_rule"] for c in caught
             )
+        elif m["expected_rule"] == "GL051":
+            found = (m["file"], int(m["row_number"])) in unmatched_profiles
         elif m["expected_rule"] == "FIN060":
             centre, account = loaded_codes.get((m["file"], int(m["row_number"])), (None, None))
             found = centre is not None and not any(rc in (centre, "*") and ra in (account, "*") for rc, ra in rules)
