@@ -45,6 +45,7 @@ from orchestration.defs.ingest.finance import (
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA, HospitalContext, validate_discharges
 from orchestration.defs.ingest.parsing import normalise_text
+from orchestration.defs.ingest.place import PLACE_INPUT_COLUMNS, RAW_PLACE_INPUTS_SCHEMA, validate_place_inputs
 from orchestration.defs.ingest.reading import FileRefused, OpenedFile, Record, open_extract
 from orchestration.defs.ingest.recognise import Recognised, recognise
 from orchestration.defs.ingest.reference import code_lists, resolve_la_code, unseeded_fields
@@ -755,6 +756,30 @@ def _load_finance_category_map(
     return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
 
 
+def _load_place_inputs(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """reference_data.md §7: supplied place values; several councils may share a file (no LA guard)."""
+    source_file = str(meta["source_file"])
+    totals = _Totals()
+    la_codes_seen: set[str] = set()
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
+        if good:
+            frame = _frame(good, recognised, PLACE_INPUT_COLUMNS, settings.null_tokens)
+            result = validate_place_inputs(frame, settings.default_la.date_formats)
+            rejected.extend(result.rejected)
+            la_codes_seen.update(result.loaded["la_code_ons"].dropna())
+            totals.rows_loaded += len(result.loaded)
+            _insert_raw(con, "place_inputs", RAW_PLACE_INPUTS_SCHEMA, result.loaded, meta)
+    _require_rows(totals, source_file)
+    return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
+
+
 LOADERS = {
     "cld": _load_cld,
     "population": _load_population,
@@ -762,6 +787,7 @@ LOADERS = {
     "finance": _load_finance,
     "finance_control": _load_finance_control,
     "finance_category_map": _load_finance_category_map,
+    "place_inputs": _load_place_inputs,
 }
 
 

@@ -13,6 +13,7 @@ from orchestration.defs.ingest.contract import (
     HOSPITAL_COLUMNS,
     HOSPITAL_HEADER_ALIASES,
     HOSPITAL_ONE_OF,
+    PLACE_INPUTS_COLUMNS,
     POPULATION_COLUMNS,
     Column,
 )
@@ -29,6 +30,7 @@ _MIN_SHARED = {
     "finance_category_map": 5,
     "population": 3,
     "hospital_discharges": 5,
+    "place_inputs": 4,
 }
 
 # Per dataset, groups of columns of which at least one must be present (e.g. a person identifier).
@@ -48,7 +50,7 @@ _MISSING_RULE = {"finance": "FIN001", "finance_control": "FIN001", "finance_cate
 
 @dataclass(frozen=True)
 class Recognised:
-    dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges
+    dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges, place_inputs
     positions: dict[str, int]  # canonical name -> column index in the file
     unknown_headers: dict[int, str]  # column index -> submitted header kept aside
     missing_optional: list[str]  # canonical names absent (loaded as null)
@@ -63,6 +65,7 @@ def _dataset_columns() -> dict[str, tuple[Column, ...]]:
         "finance_category_map": FINANCE_CATEGORY_MAP_COLUMNS,
         "population": POPULATION_COLUMNS,
         "hospital_discharges": HOSPITAL_COLUMNS,
+        "place_inputs": PLACE_INPUTS_COLUMNS,
     }
 
 
@@ -97,7 +100,8 @@ def recognise(header: list[str], file_name: str) -> Recognised:
         raise FileRefused(
             "unknown_header_set",
             f"{file_name} rejected: its headers match no known extract "
-            "(CLD events, finance ledger, control totals or category map, population, hospital discharges). "
+            "(CLD events, finance ledger, control totals or category map, population, hospital discharges, "
+            "place inputs). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]

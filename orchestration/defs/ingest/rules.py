@@ -122,6 +122,13 @@ RULES: dict[str, Rule] = {
         Rule("map_la_code_unknown", "row", "error", None, "la_code is not a council code in the LA seed"),
         Rule("map_boolean_invalid", "row", "error", -3, "include_in_asc is not true or false"),
         Rule("map_dates_backwards", "row", "error", -5, "effective_to before effective_from"),
+        # Place inputs (reference_data.md §7). PLC001 is "a warning and ignored" in the spec: the row
+        # is quarantined (not loaded) so rows_in = rows_loaded + rows_rejected holds.
+        Rule("PLC001", "row", "warning", -2, "place-inputs indicator_code not in place_indicators; ignored"),
+        Rule("PLC002", "row", "error", -3, "place-inputs value not a number for a numeric indicator (or blank text)"),
+        Rule("PLC003", "row", "error", -1, "place-inputs policy_event without an event_date"),
+        Rule("PLC004", "row", "error", -3, "place-inputs year neither YYYY-YY nor YYYY"),
+        Rule("PLC005", "row", "error", None, "place-inputs la_code blank or not a council code in the LA seed"),
     )
 }
 

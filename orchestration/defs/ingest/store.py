@@ -21,6 +21,7 @@ from orchestration.defs.ingest.finance import (
 )
 from orchestration.defs.ingest.good_lives import RAW_GOOD_LIVES_SCHEMA, RAW_GOOD_LIVES_TEXT_SCHEMA
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA
+from orchestration.defs.ingest.place import RAW_PLACE_INPUTS_SCHEMA
 
 LOAD_METADATA = (
     ("load_id", "VARCHAR NOT NULL"),
@@ -157,6 +158,12 @@ CREATE TABLE IF NOT EXISTS raw.good_lives_free_text (
   load_id VARCHAR NOT NULL,
   row_number INTEGER NOT NULL,
   {_columns(RAW_GOOD_LIVES_TEXT_SCHEMA)}
+);
+
+-- Place inputs (reference_data.md §7, optional): supplied values, shown as supplied.
+CREATE TABLE IF NOT EXISTS raw.place_inputs (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_PLACE_INPUTS_SCHEMA)}
 );
 
 -- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
