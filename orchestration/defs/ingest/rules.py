@@ -128,6 +128,10 @@ RULES: dict[str, Rule] = {
         Rule("PLC002", "row", "error", -3, "place-inputs value not a number for a numeric indicator (or blank text)"),
         Rule("PLC003", "row", "error", -1, "place-inputs policy_event without an event_date"),
         Rule("PLC004", "row", "error", -3, "place-inputs year neither YYYY-YY nor YYYY"),
+        # CQC care directory (reference_data.md §5).
+        Rule("CQC001", "file", "error", None, "CQC directory snapshot date not in the file; set cqc_snapshot_date"),
+        Rule("CQC002", "row", "error", -1, "CQC directory row without a location id"),
+        Rule("CQC003", "row", "error", None, "CQC location id repeated within one directory file"),
         Rule("PLC005", "row", "error", None, "place-inputs la_code blank or not a council code in the LA seed"),
     )
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA
+from orchestration.defs.ingest.cqc import RAW_CQC_SCHEMA
 from orchestration.defs.ingest.finance import (
     RAW_FINANCE_CATEGORY_MAP_SCHEMA,
     RAW_FINANCE_CONTROL_SCHEMA,
@@ -164,6 +165,12 @@ CREATE TABLE IF NOT EXISTS raw.good_lives_free_text (
 CREATE TABLE IF NOT EXISTS raw.place_inputs (
   {_columns(LOAD_METADATA)},
   {_columns(RAW_PLACE_INPUTS_SCHEMA)}
+);
+
+-- CQC care directory (reference_data.md §5), one row per location per loaded snapshot file.
+CREATE TABLE IF NOT EXISTS raw.cqc_locations (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_CQC_SCHEMA)}
 );
 
 -- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
