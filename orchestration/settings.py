@@ -7,6 +7,7 @@ Every path is made absolute here, because dbt resolves relative DuckDB paths fro
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from collections.abc import Callable
@@ -72,6 +73,8 @@ class Settings:
     finance_payment_lag_days: int = 28  # §9: a payment without a service period counts this many days earlier
     finance_lag_quarters: int = 1  # §9: quarters a payment may lag its package
     finance_unmapped_threshold_pct: Decimal = Decimal("5")  # §6: unmapped share of gross expenditure that fails
+    # reference_data.md §5: the CQC directory's snapshot date when its preamble and file name carry none.
+    cqc_snapshot_date: dt.date | None = None
 
     @property
     def duckdb_path(self) -> Path:
@@ -238,6 +241,11 @@ def load_settings(
     category_map_path = Path(category_map).expanduser().resolve() if category_map else None
     if category_map_path is not None and not category_map_path.is_file():
         raise ConfigError(f"finance_category_map {category_map_path} not found")
+    snapshot = pick("cqc_snapshot_date", None)
+    try:
+        cqc_snapshot = dt.date.fromisoformat(str(snapshot).strip()) if snapshot not in (None, "") else None
+    except ValueError as exc:
+        raise ConfigError(f"cqc_snapshot_date must be a date YYYY-MM-DD, not {snapshot!r}") from exc
     return Settings(
         warehouse_dir=warehouse,
         extracts_dir=Path(extracts).resolve() if extracts else None,
@@ -261,4 +269,5 @@ def load_settings(
         finance_unmapped_threshold_pct=_decimal(
             "finance_unmapped_threshold_pct", pick("finance_unmapped_threshold_pct", "5"), Decimal(0), Decimal(100)
         ),
+        cqc_snapshot_date=cqc_snapshot,
     )

@@ -38,6 +38,7 @@ from .good_lives import DEFAULT_SHARE, write_good_lives_file
 from .hospital import write_hospital_file
 from .ledger_faults import inject_ledger_faults
 from .ledger_writer import write_mismatches
+from .place import write_cqc_directory, write_place_inputs
 from .population import POPULATION_HEADER, population_rows
 from .simulate import simulate_la
 from .versions import apply_versions, event_sort_key
@@ -226,4 +227,11 @@ def _generate_la(
         say(
             f"  {gl_path.name}: {counts['profiles']:,} profiles of {counts['people']:,} people, {counts['rows']:,} rows"
         )
+    # CQC care directory (both layouts) and place inputs (reference_data.md §1, §5, §7): own random
+    # stream, written last, so every other file is byte-identical with or without them
+    first_years = list(range(window.first_year, window.first_year + window.years))
+    place_paths = write_cqc_directory(out_dir, data, la.la_code, la.la_name, first_years, seed)
+    place_paths.append(write_place_inputs(out_dir, la.la_code, first_years))
+    result.files += place_paths
+    say(f"  place: {', '.join(p.name for p in place_paths)}")
     say(f"  {la.la_code}: {stats['people']:,} people, {stats['events']:,} events")

@@ -163,6 +163,12 @@ FINANCE_CATEGORY_MAP_COLUMNS: tuple[Column, ...] = tuple(
     )
 )
 
+# Place inputs (reference_data.md §7, optional): long layout, recognised by this header set.
+PLACE_INPUTS_COLUMNS: tuple[Column, ...] = tuple(
+    Column(n, n, "text", n in ("la_code", "year", "indicator_code", "value"))
+    for n in ("la_code", "year", "indicator_code", "value", "unit", "event_date", "source", "note")
+)
+
 # Hospital discharge extract (docs/hospital_discharge_extract.md; metrics.md ASCOF_2D): one row per
 # discharge (or per episode, with the last-episode indicator). Canonical names are the header keys.
 HOSPITAL_COLUMNS: tuple[Column, ...] = (

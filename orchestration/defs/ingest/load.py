@@ -32,6 +32,17 @@ from orchestration.defs.ingest.contract import (
     HOSPITAL_COLUMNS,
     POPULATION_COLUMNS,
 )
+from orchestration.defs.ingest.cqc import (
+    CQC_NAMES,
+    RAW_CQC_SCHEMA,
+    CqcOpenedFile,
+    cqc_positions,
+    data_source,
+    open_cqc,
+    snapshot_date,
+    sniff_cqc,
+    validate_cqc,
+)
 from orchestration.defs.ingest.finance import (
     RAW_FINANCE_CATEGORY_MAP_SCHEMA,
     RAW_FINANCE_CONTROL_SCHEMA,
@@ -53,6 +64,7 @@ from orchestration.defs.ingest.good_lives import (
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA, HospitalContext, validate_discharges
 from orchestration.defs.ingest.parsing import normalise_text
+from orchestration.defs.ingest.place import PLACE_INPUT_COLUMNS, RAW_PLACE_INPUTS_SCHEMA, validate_place_inputs
 from orchestration.defs.ingest.reading import FileRefused, OpenedFile, Record, open_extract
 from orchestration.defs.ingest.recognise import Recognised, recognise
 from orchestration.defs.ingest.reference import code_lists, resolve_la_code, unseeded_fields
@@ -62,7 +74,7 @@ from orchestration.settings import LaSettings, Settings
 # Files that sit beside extracts but are not extracts (generator and operator sidecars).
 SIDECAR_FILES = {"fault_manifest.csv", "finance_expected_mismatches.csv", "received_at.csv"}
 PARTIAL_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".filepart")
-EXTRACT_SUFFIXES = (".csv", ".xlsx", ".txt")
+EXTRACT_SUFFIXES = (".csv", ".xlsx", ".txt", ".ods")  # .ods: CQC directories only (reference_data.md §5)
 _DATE_IN_NAME = re.compile(r"(?<![0-9])(\d{4})-?(\d{2})-?(\d{2})(?![0-9])")
 MIN_EVENTS_FOR_DERIVED_PERIOD = 100
 
@@ -830,6 +842,74 @@ def _load_good_lives(
     return totals, extra
 
 
+def _load_place_inputs(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """reference_data.md §7: supplied place values; several councils may share a file (no LA guard)."""
+    source_file = str(meta["source_file"])
+    totals = _Totals()
+    la_codes_seen: set[str] = set()
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
+        if good:
+            frame = _frame(good, recognised, PLACE_INPUT_COLUMNS, settings.null_tokens)
+            result = validate_place_inputs(frame, settings.default_la.date_formats)
+            rejected.extend(result.rejected)
+            la_codes_seen.update(result.loaded["la_code_ons"].dropna())
+            totals.rows_loaded += len(result.loaded)
+            _insert_raw(con, "place_inputs", RAW_PLACE_INPUTS_SCHEMA, result.loaded, meta)
+    _require_rows(totals, source_file)
+    return totals, {"la_code": la_codes_seen.pop() if len(la_codes_seen) == 1 else None}
+
+
+def _load_cqc(
+    con: duckdb.DuckDBPyConnection,
+    opened: OpenedFile,
+    recognised: Recognised,
+    meta: dict[str, object],
+    settings: Settings,
+    progress: Callable[[int], None] | None,
+) -> tuple[_Totals, dict[str, object]]:
+    """reference_data.md §5: one snapshot per file (date from the preamble, file name or setting)."""
+    assert isinstance(opened, CqcOpenedFile)
+    load_id, source_file = str(meta["load_id"]), str(meta["source_file"])
+    snapshot = snapshot_date(opened, source_file, settings.cqc_snapshot_date)
+    source = data_source(opened)
+    totals = _Totals()
+    seen: set[str] = set()
+    for good, rejected in _batches(con, opened, settings, totals, meta, progress):
+        if good:
+            frame = _frame(good, recognised, CQC_NAMES, settings.null_tokens)
+            result = validate_cqc(frame, opened.layout, snapshot, source, seen)
+            rejected.extend(result.rejected)
+            _insert_raw(con, "cqc_locations", RAW_CQC_SCHEMA, result.loaded, meta)
+            _row_issues(con, load_id, source_file, result.issues)
+            totals.rows_loaded += len(result.loaded)
+            totals.checked.update(result.checked)
+            totals.failed.update(result.failed)
+    _require_rows(totals, source_file)
+    totals.rows_flagged = _flagged_rows(con, load_id)
+    note = f"CQC directory layout ({opened.layout}), snapshot {snapshot.isoformat()}, source {source}"
+    return totals, {"stated_period_end": snapshot, "note": note}
+
+
+def _open_and_recognise(path: Path, settings: Settings) -> tuple[OpenedFile, Recognised]:
+    """A CQC directory is found by its header row in the first 20 rows (it has a preamble); every
+    other file by its first-row header set."""
+    cqc = sniff_cqc(path)
+    if cqc is not None:
+        opened = open_cqc(path, *cqc)
+        positions = cqc_positions(opened.header, opened.layout)
+        return opened, Recognised("cqc_directory", positions, {}, [])
+    la = _file_la_settings(path, settings)
+    opened = open_extract(path, la.encoding, la.sheet_name)
+    return opened, recognise(opened.header, path.name)
+
+
 LOADERS = {
     "cld": _load_cld,
     "population": _load_population,
@@ -838,6 +918,8 @@ LOADERS = {
     "finance_control": _load_finance_control,
     "finance_category_map": _load_finance_category_map,
     "good_lives_profiles": _load_good_lives,
+    "place_inputs": _load_place_inputs,
+    "cqc_directory": _load_cqc,
 }
 
 
@@ -922,9 +1004,7 @@ def load_file(
     dataset: str | None = None
     con.execute("BEGIN TRANSACTION")
     try:
-        la = _file_la_settings(path, settings)
-        opened = open_extract(path, la.encoding, la.sheet_name)
-        recognised = recognise(opened.header, path.name)
+        opened, recognised = _open_and_recognise(path, settings)
         dataset = recognised.dataset
         if dataset not in LOADERS:
             con.execute("ROLLBACK")

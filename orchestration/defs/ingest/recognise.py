@@ -14,6 +14,7 @@ from orchestration.defs.ingest.contract import (
     HOSPITAL_COLUMNS,
     HOSPITAL_HEADER_ALIASES,
     HOSPITAL_ONE_OF,
+    PLACE_INPUTS_COLUMNS,
     POPULATION_COLUMNS,
     Column,
 )
@@ -33,6 +34,7 @@ _MIN_SHARED = {
     # good_lives_extract.md §2: four of the six recognition headers, so a file missing one or two
     # is still taken for a profile file and refused naming them (GL001).
     "good_lives_profiles": 4,
+    "place_inputs": 4,
 }
 
 # Per dataset, groups of columns of which at least one must be present (e.g. a person identifier).
@@ -58,7 +60,7 @@ _MISSING_RULE = {
 @dataclass(frozen=True)
 class Recognised:
     dataset: str  # cld, finance, finance_control, finance_category_map, population, hospital_discharges,
-    # good_lives_profiles
+    # good_lives_profiles, place_inputs
     positions: dict[str, int]  # canonical name -> column index in the file
     unknown_headers: dict[int, str]  # column index -> submitted header kept aside
     missing_optional: list[str]  # canonical names absent (loaded as null)
@@ -74,6 +76,7 @@ def _dataset_columns() -> dict[str, tuple[Column, ...]]:
         "population": POPULATION_COLUMNS,
         "hospital_discharges": HOSPITAL_COLUMNS,
         "good_lives_profiles": GOOD_LIVES_COLUMNS,
+        "place_inputs": PLACE_INPUTS_COLUMNS,
     }
 
 
@@ -109,7 +112,7 @@ def recognise(header: list[str], file_name: str) -> Recognised:
             "unknown_header_set",
             f"{file_name} rejected: its headers match no known extract "
             "(CLD events, finance ledger, control totals or category map, population, hospital discharges, "
-            "good-lives profiles). "
+            "good-lives profiles, place inputs). "
             f"First headers: {', '.join(h.strip() for h in header[:6])}",
         )
     dataset = best[1]

@@ -162,6 +162,17 @@ RULES: dict[str, Rule] = {
         Rule("GL031", "field", "warning", -2, "matters_most not Y or N; treated as N"),
         Rule("GL040", "row", "error", None, "a second row for la_code x person x profile_date x domain in the file"),
         Rule("GL050", "field", "warning", None, "NHS number invalid; not used for identity"),
+        # Place inputs (reference_data.md §7). PLC001 is "a warning and ignored" in the spec: the row
+        # is quarantined (not loaded) so rows_in = rows_loaded + rows_rejected holds.
+        Rule("PLC001", "row", "warning", -2, "place-inputs indicator_code not in place_indicators; ignored"),
+        Rule("PLC002", "row", "error", -3, "place-inputs value not a number for a numeric indicator (or blank text)"),
+        Rule("PLC003", "row", "error", -1, "place-inputs policy_event without an event_date"),
+        Rule("PLC004", "row", "error", -3, "place-inputs year neither YYYY-YY nor YYYY"),
+        # CQC care directory (reference_data.md §5).
+        Rule("CQC001", "file", "error", None, "CQC directory snapshot date not in the file; set cqc_snapshot_date"),
+        Rule("CQC002", "row", "error", -1, "CQC directory row without a location id"),
+        Rule("CQC003", "row", "error", None, "CQC location id repeated within one directory file"),
+        Rule("PLC005", "row", "error", None, "place-inputs la_code blank or not a council code in the LA seed"),
     )
 }
 

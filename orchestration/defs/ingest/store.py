@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.defs.ingest.cld import RAW_CLD_SCHEMA
+from orchestration.defs.ingest.cqc import RAW_CQC_SCHEMA
 from orchestration.defs.ingest.finance import (
     RAW_FINANCE_CATEGORY_MAP_SCHEMA,
     RAW_FINANCE_CONTROL_SCHEMA,
@@ -21,6 +22,7 @@ from orchestration.defs.ingest.finance import (
 )
 from orchestration.defs.ingest.good_lives import RAW_GOOD_LIVES_SCHEMA, RAW_GOOD_LIVES_TEXT_SCHEMA
 from orchestration.defs.ingest.hospital import RAW_HOSPITAL_SCHEMA
+from orchestration.defs.ingest.place import RAW_PLACE_INPUTS_SCHEMA
 
 LOAD_METADATA = (
     ("load_id", "VARCHAR NOT NULL"),
@@ -157,6 +159,18 @@ CREATE TABLE IF NOT EXISTS raw.good_lives_free_text (
   load_id VARCHAR NOT NULL,
   row_number INTEGER NOT NULL,
   {_columns(RAW_GOOD_LIVES_TEXT_SCHEMA)}
+);
+
+-- Place inputs (reference_data.md §7, optional): supplied values, shown as supplied.
+CREATE TABLE IF NOT EXISTS raw.place_inputs (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_PLACE_INPUTS_SCHEMA)}
+);
+
+-- CQC care directory (reference_data.md §5), one row per location per loaded snapshot file.
+CREATE TABLE IF NOT EXISTS raw.cqc_locations (
+  {_columns(LOAD_METADATA)},
+  {_columns(RAW_CQC_SCHEMA)}
 );
 
 -- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
