@@ -205,6 +205,17 @@ def insert_raw_profiles(
         "INSERT INTO audit.loads (load_id, source_file, file_sha256, dataset, la_code, received_at, "
         "received_at_source, rows_in, rows_loaded, rows_rejected, started_at, finished_at, status) "
         "VALUES (?, ?, ?, 'good_lives_profiles', ?, ?, 'test', ?, ?, ?, ?, ?, 'loaded')",
-        [load_id, source_file, sha, rows[0]["la_code"] if rows else None, received_at, len(rows), loaded, rejected, now, now],
+        [
+            load_id,
+            source_file,
+            sha,
+            rows[0]["la_code"] if rows else None,
+            received_at,
+            len(rows),
+            loaded,
+            rejected,
+            now,
+            now,
+        ],
     )
     return loaded, rejected

@@ -48,11 +48,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from good_lives_builder import DOMAINS, insert_raw_profiles, profile_row, write_good_lives_csv
 
 from cld_builder import row, write_cld
-from dbt_warehouse import dbt, query
-from good_lives_builder import DOMAINS, insert_raw_profiles, profile_row, write_good_lives_csv
 from conftest import make_settings
+from dbt_warehouse import dbt, query
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
 
@@ -213,7 +213,11 @@ def test_service_costs_of_the_fixture_lines(warehouse: Path) -> None:
         warehouse,
         "select service_component, weekly_cost from marts.fct_service_costs "
         "where quarter_start = '2024-04-01' order by weekly_cost",
-    ) == [("Meals", Decimal("20.00")), ("Day support", Decimal("120.00")), ("Home support or domiciliary care", Decimal("235.00"))]
+    ) == [
+        ("Meals", Decimal("20.00")),
+        ("Day support", Decimal("120.00")),
+        ("Home support or domiciliary care", Decimal("235.00")),
+    ]
 
 
 def test_people_profiled_and_need(warehouse: Path) -> None:
@@ -301,9 +305,7 @@ def test_cohorts(warehouse: Path) -> None:
 
 
 def test_nothing_suppressed_at_threshold_zero_and_latest_rolling_year(warehouse: Path) -> None:
-    assert query(
-        warehouse, "select count(*) from marts.good_lives_area_profile where is_suppressed"
-    ) == [(0,)]
+    assert query(warehouse, "select count(*) from marts.good_lives_area_profile where is_suppressed") == [(0,)]
     # the latest rolling 12 months end on the same day as 2024-25 and select the same profiles
     assert query(
         warehouse,

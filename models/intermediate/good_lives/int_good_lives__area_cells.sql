@@ -56,7 +56,7 @@ profile_rows as (
 ),
 
 cohort_types as (
-    select cohort_type from (values
+    select kinds.cohort_type from (values
         {%- for t in cohort_types %}
         ('{{ t }}'){{ ',' if not loop.last }}
         {%- endfor %}

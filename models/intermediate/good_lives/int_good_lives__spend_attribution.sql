@@ -223,7 +223,7 @@ ranked as (
         ) as pennies_left,
         row_number() over (
             partition by la_code, person_key, profile_date, service_cost_key
-            order by remainder_part desc, domain_order
+            order by remainder_part desc, domain_order asc
         ) as remainder_rank
     from floored
 ),
