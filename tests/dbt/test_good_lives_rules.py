@@ -18,6 +18,8 @@ Load 2 (received 2025-06-10):
   P3 2024-05-01 home again with need low: the newer load wins (GL040 across loads)
   P3 2024-09-01: physical_practical moderate, ref R3, goal achieved; independence moderate, ref R3;
     safety low, ref R3
+Load 3 (received 2025-07-10, then withdrawn): P3 2024-05-01 home need high and a P7 row; neither
+  is used.
 
 Hand computation:
   2024-05-01, weights high 3, moderate 2, low 1 (Σ 6) of 10,000p: 5,000 / 3,333.33 / 1,666.67 →
@@ -43,7 +45,7 @@ from good_lives_builder import insert_raw_profiles, profile_row
 from cld_builder import row, write_cld
 from conftest import make_settings
 from dbt_warehouse import dbt, query
-from orchestration.defs.ingest.load import load_folder
+from orchestration.defs.ingest.load import load_folder, withdraw_load
 from orchestration.defs.ingest.store import connect
 
 LA = "E06000005"
@@ -98,6 +100,10 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert [r.status for r in load_folder(con, extracts, settings)] == ["loaded"]
         insert_raw_profiles(con, load_1, settings, load_id="gl-1", received_at=datetime(2025, 5, 10))
         insert_raw_profiles(con, load_2, settings, load_id="gl-2", received_at=datetime(2025, 6, 10))
+        # a later load that is withdrawn leaves selection: its P3 row must not win, its P7 never appears
+        withdrawn = [p3("2024-05-01", "home", "high"), profile_row(person_local_id="P7", domain="home")]
+        insert_raw_profiles(con, withdrawn, settings, load_id="gl-3", received_at=datetime(2025, 7, 10))
+        withdraw_load(con, "gl-3", "test")
     dbt(
         settings,
         "build",

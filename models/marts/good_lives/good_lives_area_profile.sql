@@ -202,5 +202,7 @@ left join codes as cv
 left join codes as cs
     on r.cohort_type = 'setting' and cs.dimension = 'support_setting' and r.cohort_value = cs.code
 left join codes as gx
-    on r.cohort_type <> 'team' and gx.dimension = 'good_lives_cohort_value' and r.cohort_value = gx.code
+    on
+        (r.cohort_type <> 'team' or r.cohort_value = 'not_recorded')
+        and gx.dimension = 'good_lives_cohort_value' and r.cohort_value = gx.code
 left join {{ ref('good_lives_domains') }} as d on r.domain = d.code
