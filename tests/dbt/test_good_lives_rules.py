@@ -30,7 +30,7 @@ Hand computation:
     moderate (need_reduced 1), goal in_progress → achieved (goal_newly_achieved 1),
     people_with_previous_profile 1; independence moderate → moderate (neither).
   Load 1 summary: people P3, P5, P6 → 2 of 3 matched = 66.7% (below 95%: the warn test fires,
-  the build still passes); 1 GL054 row; 1 row revised by load 2.
+  the build still passes); 4 GL054 rows (all of P3's in the load); 1 row revised by load 2.
 """
 
 from __future__ import annotations
