@@ -92,6 +92,7 @@ def test_every_suite_is_tested_here() -> None:
         "fct_service_costs",
         "finance_reconciliation_summary",
         "place_profile",  # broken-frame tests: tests/unit/test_place_profile_expectations.py
+        "good_lives_area_profile",  # tests/unit/test_good_lives_expectations.py
         "spend_by_category",
         "unit_costs",
     ]
