@@ -43,12 +43,11 @@ Hand computation, cohort all (P1 + P2):
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from good_lives_builder import DOMAINS, insert_raw_profiles, profile_row, write_good_lives_csv
+from good_lives_builder import DOMAINS, profile_row, write_good_lives_csv
 
 from cld_builder import row, write_cld
 from conftest import make_settings
@@ -147,15 +146,12 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("good_lives")
     extracts = root / "extracts"
     write_cld(extracts / f"cld_{LA}_2025-05-10.csv", cld_rows())
-    # the §4 contract file (the good-lives loader will read it at merge; until then the rows go
-    # straight into raw as ingest would write them)
-    profiles = write_good_lives_csv(root / "profiles" / f"good_lives_{LA}_2024-25.csv", profile_rows())
+    # the §4 contract file, loaded by the real good-lives loader beside the case data
+    write_good_lives_csv(extracts / f"good_lives_{LA}_2025-05-10.csv", profile_rows())
     settings = make_settings(root / "wh", extracts)
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, extracts, settings)
-        assert [r.status for r in results] == ["loaded"], [(r.source_file, r.message) for r in results]
-        with profiles.open(newline="", encoding="utf-8") as handle:
-            insert_raw_profiles(con, list(csv.DictReader(handle)), settings, source_file=profiles.name)
+        assert [r.status for r in results] == ["loaded", "loaded"], [(r.source_file, r.message) for r in results]
     dbt(
         settings,
         "build",

@@ -35,12 +35,11 @@ Hand computation:
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from good_lives_builder import insert_raw_profiles, profile_row
+from good_lives_builder import profile_row, write_good_lives_csv
 
 from cld_builder import row, write_cld
 from conftest import make_settings
@@ -58,6 +57,16 @@ def p3(date: str, domain: str, need: str, **extra: str) -> dict[str, str]:
 
 
 PAID_R3 = {"support_sources": "paid", "paid_service_ref": "R3"}
+
+# Fixture name of each profile load → the load id the loader gave it.
+LOAD_IDS: dict[str, str] = {}
+
+
+def load_profiles(con: object, folder: Path, received: str, rows: list[dict[str, str]], settings: object) -> str:
+    write_good_lives_csv(folder / f"good_lives_profiles_{LA}_{received}.csv", rows)
+    (result,) = load_folder(con, folder, settings)  # type: ignore[arg-type]
+    assert result.status == "loaded" and result.rows_rejected == 0, result.message
+    return result.load_id
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +107,13 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = make_settings(root / "wh", extracts)
     with connect(settings.duckdb_path) as con:
         assert [r.status for r in load_folder(con, extracts, settings)] == ["loaded"]
-        insert_raw_profiles(con, load_1, settings, load_id="gl-1", received_at=datetime(2025, 5, 10))
-        insert_raw_profiles(con, load_2, settings, load_id="gl-2", received_at=datetime(2025, 6, 10))
+        # each file through the real loader, received on the date in its name
+        LOAD_IDS["gl-1"] = load_profiles(con, root / "gl-1", "2025-05-10", load_1, settings)
+        LOAD_IDS["gl-2"] = load_profiles(con, root / "gl-2", "2025-06-10", load_2, settings)
         # a later load that is withdrawn leaves selection: its P3 row must not win, its P7 never appears
         withdrawn = [p3("2024-05-01", "home", "high"), profile_row(person_local_id="P7", domain="home")]
-        insert_raw_profiles(con, withdrawn, settings, load_id="gl-3", received_at=datetime(2025, 7, 10))
-        withdraw_load(con, "gl-3", "test")
+        LOAD_IDS["gl-3"] = load_profiles(con, root / "gl-3", "2025-07-10", withdrawn, settings)
+        withdraw_load(con, LOAD_IDS["gl-3"], "test")
     dbt(
         settings,
         "build",
@@ -139,15 +149,17 @@ def test_newer_load_wins(warehouse: Path) -> None:
         warehouse,
         "select need_level, load_id from marts.fct_good_lives_profiles "
         "where domain = 'home' and is_matched and profile_date = '2024-05-01'",
-    ) == [("low", "gl-2")]
+    ) == [("low", LOAD_IDS["gl-2"])]
     assert query(
         warehouse,
         "select load_id, people, matched_people, match_rate, is_below_min_match_rate, gl054_nhs_conflict_rows, "
-        "revised_rows from intermediate.int_good_lives__match_summary order by load_id",
-    ) == [
-        ("gl-1", 3, 2, Decimal("66.70"), True, 4, 1),
-        ("gl-2", 1, 1, Decimal("100.00"), False, 4, 0),
-    ]
+        "revised_rows from intermediate.int_good_lives__match_summary",
+    ) == sorted(
+        [
+            (LOAD_IDS["gl-1"], 3, 2, Decimal("66.70"), True, 4, 1),
+            (LOAD_IDS["gl-2"], 1, 1, Decimal("100.00"), False, 4, 0),
+        ]
+    )
 
 
 def test_need_weighted_attribution_in_pennies(warehouse: Path) -> None:
