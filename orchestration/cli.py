@@ -316,6 +316,7 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
         ).fetchall()
         counts = {name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for name, _ in marts}
         headlines = _headline_metrics(con) if "commissioning_metrics" in counts else []
+        unmet = con.execute(UNMET_NEED_SQL).fetchall() if "good_lives_area_profile" in counts else []
     from orchestration.defs.ingest.load import landed_files
 
     audited = {row[0] for row in loads}
@@ -325,6 +326,7 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
         "marts": counts,
         "not_loaded": [n for n in waiting if n not in audited],
         "headlines": headlines,
+        "unmet_need": unmet,
     }
 
 
@@ -338,6 +340,37 @@ HEADLINE_SQL = """
         WHERE period_type = 'financial_year' GROUP BY la_code)
     ORDER BY la_code, metric_sort_order
 """
+
+
+# The life domain with the most people whose need is unmet (good_lives_extract.md §7), per LA, in the
+# latest financial year of the area profile; suppressed cells never take part.
+UNMET_NEED_SQL = """
+    WITH latest AS (
+        SELECT la_code, max(period_end) AS period_end FROM marts.good_lives_area_profile
+        WHERE period_type = 'financial_year' GROUP BY la_code
+    ),
+    unmet AS (
+        SELECT a.la_code, a.financial_year, a.domain_label, a.people,
+               row_number() OVER (PARTITION BY a.la_code ORDER BY a.people DESC, a.domain_sort_order) AS rank_
+        FROM marts.good_lives_area_profile AS a
+        INNER JOIN latest USING (la_code, period_end)
+        WHERE a.period_type = 'financial_year' AND a.cohort_type = 'all' AND a.measure = 'unmet_need'
+          AND NOT a.is_suppressed AND a.people > 0
+    )
+    SELECT u.la_code, u.financial_year, u.domain_label, u.people, s.share
+    FROM unmet AS u
+    LEFT JOIN marts.good_lives_area_profile AS s
+      ON s.la_code = u.la_code AND s.financial_year = u.financial_year AND s.period_type = 'financial_year'
+     AND s.cohort_type = 'all' AND s.measure = 'share_unmet' AND s.domain_label = u.domain_label
+    WHERE u.rank_ = 1
+    ORDER BY u.la_code
+"""
+
+
+def format_unmet_need(row: tuple) -> str:
+    la_code, year, domain, people, share = row
+    shown = f", {share:.1f}% of those with a need" if share is not None else ""
+    return f"  {la_code} {year}: {domain} ({people:,} people with an unmet need{shown})"
 
 
 def _headline_metrics(con: Any) -> list[tuple]:
@@ -457,6 +490,9 @@ def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dic
             current = (row[0], row[1])
             lines.append(f"headline metrics, {row[0]} {row[1]} (marts.commissioning_metrics):")
         lines.append(format_headline(row))
+    if summary.get("unmet_need"):
+        lines.append("biggest unmet-need domain (marts.good_lives_area_profile):")
+        lines.extend(format_unmet_need(row) for row in summary["unmet_need"])
     if summary.get("metric_years"):
         lines.append(f"metric years rebuilt: {summary['metric_years']}")
     lines.append(f"marts built: {len(summary['marts'])}")
