@@ -112,13 +112,17 @@ class Shift(BaseModel):
     @classmethod
     def _known_sector(cls, value: str) -> str:
         if value not in sector_ids():
-            raise ValueError(f"unknown sector {value!r}; allowed: {list(sector_ids())} (seeds/scenarios/scenario_sectors.csv)")
+            raise ValueError(
+                f"unknown sector {value!r}; allowed: {list(sector_ids())} (seeds/scenarios/scenario_sectors.csv)"
+            )
         return value
 
     @model_validator(mode="after")
     def _different_sectors(self) -> Shift:
         if self.from_sector == self.to_sector:
-            raise ValueError(f"from_sector and to_sector are both {self.from_sector!r}; a shift moves between two sectors")
+            raise ValueError(
+                f"from_sector and to_sector are both {self.from_sector!r}; a shift moves between two sectors"
+            )
         return self
 
 
@@ -143,7 +147,9 @@ class Scenario(BaseModel):
     @classmethod
     def _quarter_start(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and (value.day != 1 or value.month not in (1, 4, 7, 10)):
-            raise ValueError(f"{value} is not the first day of a quarter; allowed: YYYY-04-01, -07-01, -10-01 or -01-01")
+            raise ValueError(
+                f"{value} is not the first day of a quarter; allowed: YYYY-04-01, -07-01, -10-01 or -01-01"
+            )
         return value
 
     @model_validator(mode="after")
@@ -151,7 +157,11 @@ class Scenario(BaseModel):
         for i, shift in enumerate(self.shifts):
             # Overlapping cohorts leaving one sector could move more people than it holds.
             total = sum(
-                (s.share_percent for s in self.shifts if s.from_sector == shift.from_sector and s.cohort.overlaps(shift.cohort)),
+                (
+                    s.share_percent
+                    for s in self.shifts
+                    if s.from_sector == shift.from_sector and s.cohort.overlaps(shift.cohort)
+                ),
                 Decimal(0),
             )
             if total > 100:
@@ -198,7 +208,11 @@ def _describe_error(error: dict[str, Any], model_fields: dict[str, list[str]]) -
         message = f"unknown field; allowed fields: {model_fields[owner]}"
     elif error["type"] == "missing":
         message = "required field is missing"
-    if error["type"] not in {"missing", "extra_forbidden"} and "input" in error and not isinstance(error["input"], dict):
+    if (
+        error["type"] not in {"missing", "extra_forbidden"}
+        and "input" in error
+        and not isinstance(error["input"], dict)
+    ):
         message += f" (got {error['input']!r})"
     return f"{where}: {message}"
 

@@ -65,7 +65,10 @@ def store_scenario(con: duckdb.DuckDBPyConnection, item: ScenarioFile, loaded_at
     try:
         con.execute("DELETE FROM raw.scenario_shifts WHERE scenario_id = ?", [scenario_id])
         con.execute("DELETE FROM raw.scenario_definitions WHERE scenario_id = ?", [scenario_id])
-        con.execute("INSERT INTO raw.scenario_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", definition_row(item, loaded_at))
+        con.execute(
+            "INSERT INTO raw.scenario_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            definition_row(item, loaded_at),
+        )
         con.executemany("INSERT INTO raw.scenario_shifts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", shift_rows(item))
         con.execute("COMMIT")
     except Exception:
@@ -93,3 +96,17 @@ def store_folder(con: duckdb.DuckDBPyConnection, paths: Iterable[Path]) -> tuple
         store_scenario(con, item)
         stored.append(item)
     return stored, errors
+
+
+def copy_example_scenarios(out_dir: Path) -> list[Path]:
+    """Copy the canonical demo scenarios (docs/scenarios/) into an extracts folder, so `ascw build`
+    on generated data shows them (`ascw generate`)."""
+    import shutil
+
+    from orchestration.settings import PROJECT_ROOT
+
+    written = []
+    for source in sorted((PROJECT_ROOT / "docs" / "scenarios").glob(EXTRACTS_PATTERN)):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        written.append(Path(shutil.copyfile(source, out_dir / source.name)))
+    return written
