@@ -214,7 +214,8 @@ def _describe_error(error: dict[str, Any], model_fields: dict[str, list[str]]) -
         and not isinstance(error["input"], dict)
     ):
         message += f" (got {error['input']!r})"
-    return f"{where}: {message}"
+    # a whole-scenario check names its shift itself
+    return message if not loc else f"{where}: {message}"
 
 
 def format_validation_error(path: Path, exc: ValidationError) -> str:
