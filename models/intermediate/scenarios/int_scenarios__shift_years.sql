@@ -35,7 +35,10 @@ people as (
 
 scenario_years as (
     {%- for y in range(1, max_years + 1) %}
-    select {{ y }} as scenario_year{% if not loop.last %} union all{% endif %}
+    select {{ y }} as scenario_year
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
     {%- endfor %}
 ),
 

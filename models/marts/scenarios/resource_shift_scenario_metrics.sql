@@ -32,9 +32,12 @@ sectors as (
 
 metric_ids as (
     select 'ASCOF_2E' as metric_id
-    union all select 'ASCOF_2E_LD'
-    union all select 'ASCOF_3D_1A'
-    union all select 'ASCOF_3D_2A'
+    union all
+    select 'ASCOF_2E_LD'
+    union all
+    select 'ASCOF_3D_1A'
+    union all
+    select 'ASCOF_3D_2A'
 ),
 
 changes as (
