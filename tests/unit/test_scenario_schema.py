@@ -127,3 +127,13 @@ def test_cli_validate_exit_codes(tmp_path: Path) -> None:
     bad = runner.invoke(main, ["scenario", "validate", str(write(tmp_path, shifted(share_percent=150), "bad.yaml"))])
     assert bad.exit_code == 2
     assert "shifts[0].share_percent" in bad.output and "Traceback" not in bad.output
+
+
+def test_scenario_files_do_not_disturb_file_recognition(tmp_path: Path) -> None:
+    from orchestration.defs.ingest.load import landed_files
+    from orchestration.defs.scenarios.store import copy_example_scenarios, extract_scenario_files
+
+    (tmp_path / "cld_E06000005_2025-04-20.csv").write_text("x\n")
+    copied = copy_example_scenarios(tmp_path)  # what `ascw generate` writes
+    assert [p.name for p in landed_files(tmp_path)] == ["cld_E06000005_2025-04-20.csv"]
+    assert extract_scenario_files(tmp_path) == sorted(copied) and len(copied) == 2
