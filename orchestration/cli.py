@@ -177,6 +177,11 @@ def generate(
     )
     if result.manifest_path:
         click.echo(f"fault manifest: {result.manifest_path}")
+    from orchestration.defs.scenarios.store import copy_example_scenarios
+
+    examples = copy_example_scenarios(out_dir)
+    if examples:
+        click.echo(f"example scenarios (docs/scenarios.md): {', '.join(p.name for p in examples)}")
 
 
 # --- build ---------------------------------------------------------------------------------------
@@ -700,6 +705,86 @@ def docs(ctx: click.Context, serve: bool) -> None:
     click.echo(f"dbt docs written to {target / 'index.html'}")
     if serve:
         run_dbt(["docs", "serve", "--target-path", str(target), "--host", "127.0.0.1", "--port", "8080"], settings)
+
+
+# --- scenario ------------------------------------------------------------------------------------
+
+
+def _read_scenario_or_exit(ctx: click.Context, file: Path) -> Any:
+    """A validated scenario file, or its problems on stderr and exit 2 (no traceback)."""
+    from orchestration.defs.scenarios.schema import ScenarioFileError, read_scenario
+
+    try:
+        return read_scenario(file)
+    except ScenarioFileError as exc:
+        click.echo(str(exc), err=True)
+        ctx.exit(EXIT_USAGE)
+
+
+@main.group()
+def scenario() -> None:
+    """Resource-shift scenarios (docs/scenarios.md): validate a scenario file, or run it."""
+
+
+@scenario.command("validate")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+@_guard
+def scenario_validate(ctx: click.Context, file: Path) -> None:
+    """Check a scenario file without storing anything. Exit 0 when valid, 2 when not."""
+    item = _read_scenario_or_exit(ctx, file)
+    s = item.scenario
+    click.echo(f"{file}: valid scenario {s.scenario_id!r} ({s.name}), {s.years} year(s), {len(s.shifts)} shift(s)")
+    for number, shift in enumerate(s.shifts, start=1):
+        price = f" at £{shift.destination_weekly_cost}/week" if shift.destination_weekly_cost is not None else ""
+        click.echo(
+            f"  shift {number}: {shift.share_percent}% of {shift.cohort.describe()} from {shift.from_sector} "
+            f"to {shift.to_sector} over {shift.over_years} year(s){price}"
+        )
+
+
+@scenario.command("run")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--warehouse", "warehouse_opt", type=click.Path(path_type=Path), default=None, help="Warehouse folder.")
+@click.pass_context
+@_guard
+def scenario_run(ctx: click.Context, file: Path, warehouse_opt: Path | None) -> None:
+    """Validate and store a scenario file, rebuild the scenario models (dbt, those models only) and
+    print baseline vs scenario by year and sector with the metric changes.
+
+    Exit 0 on success; 1 when a destination has no price (it names the sector) or a check fails;
+    2 when the file is invalid or the warehouse has not been built.
+    """
+    from orchestration.defs.ingest.store import connect
+    from orchestration.defs.scenarios import report
+    from orchestration.defs.scenarios.store import store_scenario
+
+    item = _read_scenario_or_exit(ctx, file)
+    settings = _settings(ctx, warehouse_opt)
+    if not settings.duckdb_path.exists():
+        raise UserError(f"no warehouse at {settings.duckdb_path}; run `ascw build` first")
+    prepare_environment(settings)
+    with connect(settings.duckdb_path) as con:
+        missing = report.missing_tables(con)
+        if missing:
+            raise UserError(f"the warehouse has not been built ({', '.join(missing)} missing); run `ascw build` first")
+        store_scenario(con, item)
+    report.build_scenario_models(settings)
+    with connect(settings.duckdb_path, read_only=True) as con:
+        result = report.read_result(con, item.scenario.scenario_id)
+        failures = report.check_suite(con)
+    click.echo(report.render(item.scenario.scenario_id, result))
+    unpriced = result.unpriced_sectors
+    if unpriced:
+        click.echo(
+            f"error: destination sector(s) {', '.join(unpriced)} have fewer than the minimum people for an observed "
+            "price; give destination_weekly_cost in the scenario file",
+            err=True,
+        )
+    for failure in failures:
+        click.echo(f"FAILED check resource_shift_scenarios: {failure}", err=True)
+    if unpriced or failures:
+        ctx.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":  # pragma: no cover

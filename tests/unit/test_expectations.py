@@ -93,6 +93,7 @@ def test_every_suite_is_tested_here() -> None:
         "finance_reconciliation_summary",
         "place_profile",  # broken-frame tests: tests/unit/test_place_profile_expectations.py
         "good_lives_area_profile",  # tests/unit/test_good_lives_expectations.py
+        "resource_shift_scenarios",  # tests/unit/test_scenario_expectations.py
         "spend_by_category",
         "unit_costs",
     ]

@@ -8,6 +8,7 @@ from dagster import AssetExecutionContext
 from orchestration import progress
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
+from orchestration.defs.scenarios.store import extract_scenario_files, store_folder
 from orchestration.settings import load_settings
 
 INGEST_TABLES = (
@@ -18,6 +19,8 @@ INGEST_TABLES = (
     ("raw", "finance_transactions"),
     ("raw", "finance_control"),
     ("raw", "finance_category_map"),
+    ("raw", "scenario_definitions"),
+    ("raw", "scenario_shifts"),
     ("audit", "loads"),
     ("audit", "check_counts"),
     ("audit", "finance_totals"),
@@ -52,6 +55,14 @@ def ingest_extracts(context: AssetExecutionContext):
 
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, settings.extracts_dir, settings, on_file=on_file)
+        # Scenario files (scenario_*.yaml, docs/scenarios.md) are stored, not loaded: the loaders
+        # ignore .yaml. An invalid one is reported and skipped; it never stops the build.
+        scenarios, scenario_errors = store_folder(con, extract_scenario_files(settings.extracts_dir))
+    for item in scenarios:
+        progress.say(f"scenario {item.scenario.scenario_id} stored from {item.path.name}")
+    for message in scenario_errors:
+        progress.say(message)
+        context.log.warning(message)
     statuses = Counter(r.status for r in results)
     for r in results:
         line = f"{r.source_file}: {r.status} (in {r.rows_in}, loaded {r.rows_loaded}, rejected {r.rows_rejected})"
@@ -63,6 +74,8 @@ def ingest_extracts(context: AssetExecutionContext):
         **{f"files_{k}": v for k, v in statuses.items()},
         "rows_loaded": sum(r.rows_loaded for r in results),
         "rows_rejected": sum(r.rows_rejected for r in results),
+        "scenarios_stored": len(scenarios),
+        "scenario_files_invalid": len(scenario_errors),
     }
     for schema, table in INGEST_TABLES:
         yield dg.MaterializeResult(asset_key=dg.AssetKey([schema, table]), metadata=summary)

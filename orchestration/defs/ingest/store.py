@@ -173,6 +173,38 @@ CREATE TABLE IF NOT EXISTS raw.cqc_locations (
   {_columns(RAW_CQC_SCHEMA)}
 );
 
+-- Resource-shift scenarios (context.md §3 (d); orchestration/defs/scenarios/): one validated
+-- scenario file per scenario_id; storing a file again replaces that scenario's rows. Cohort lists
+-- are '|'-separated code-list labels (NULL = no filter) so SQL can match them portably.
+CREATE TABLE IF NOT EXISTS raw.scenario_definitions (
+  scenario_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  description VARCHAR,
+  la_code VARCHAR,
+  base_quarter_start DATE,
+  years INTEGER NOT NULL,
+  weeks_per_year DECIMAL(6,2) NOT NULL,
+  price_uplift_percent DECIMAL(7,3) NOT NULL,
+  demand_growth_percent DECIMAL(7,3) NOT NULL,
+  source_file VARCHAR NOT NULL,
+  file_sha256 VARCHAR NOT NULL,
+  loaded_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS raw.scenario_shifts (
+  scenario_id VARCHAR NOT NULL,
+  shift_number INTEGER NOT NULL,
+  from_sector VARCHAR NOT NULL,
+  to_sector VARCHAR NOT NULL,
+  psr_groups VARCHAR,
+  working_age_bands VARCHAR,
+  age_bands VARCHAR,
+  cohort_description VARCHAR NOT NULL,
+  share_percent DECIMAL(7,3) NOT NULL,
+  over_years INTEGER NOT NULL,
+  destination_weekly_cost DECIMAL(18,2)
+);
+
 -- finance_extract.md §8 item 4, per ledger load x financial_year x period: the parseable amounts
 -- split into loaded, duplicate (§5) and rejected rows. Quarantine keeps only the failing value, so
 -- the amounts of rejected rows are recorded here (NULL year or period where those did not parse).
