@@ -105,7 +105,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
             path = root / f"scenario_{number}.yaml"
             path.write_text(yaml.safe_dump(data))
             store_scenario(con, read_scenario(path))
-    dbt(settings, "build", "+resource_shift_scenarios +resource_shift_scenario_metrics")
+    # suppression off: the invariants are about one and two people (the last test turns it back on)
+    dbt(settings, "build", "+resource_shift_scenarios +resource_shift_scenario_metrics", suppression_max_count=0)
     return root
 
 
@@ -232,3 +233,24 @@ def test_the_suite_passes_and_run_exits_1_naming_the_unpriced_sector(warehouse: 
     assert result.exit_code == 1, result.output
     assert "destination sector(s) shared_lives" in result.output
     assert "destination_price_required" in result.output
+
+
+def test_small_sectors_and_cohorts_are_suppressed_at_the_default_threshold(warehouse: Path) -> None:
+    """metrics.md §1.3: residential (2 people), shared lives (1) and the one-person cohort of
+    scenario `one` would publish a few people's package costs; supported living (5) stays visible."""
+    settings = make_settings(warehouse / "wh", warehouse / "extracts")
+    dbt(settings, "run", "resource_shift_scenarios")
+    rows = query(
+        warehouse,
+        "select sector_id, is_suppressed, suppression_reason, baseline_spend is null, scenario_people is null, "
+        "shifts_out is not null or shifts_in is not null "
+        "from marts.resource_shift_scenarios where scenario_id = 'zero' and scenario_year = 1 order by sector_id",
+    )
+    assert rows == [
+        ("residential_care", True, "small_count", True, True, True),
+        ("supported_living", False, None, False, False, True),
+    ]
+    assert query(
+        warehouse,
+        "select distinct is_suppressed from marts.resource_shift_scenarios where scenario_id = 'one'",
+    ) == [(True,)]

@@ -560,3 +560,20 @@ def test_alias_examples_resolve(header, canonical):
 def test_spec_header_examples_already_canonical(header):
     """DHSC-style spellings whose key already equals a canonical name need no alias row."""
     assert header_key(header) in CLD_BY_NAME
+
+
+# Seed-to-seed references are checked here, not as dbt relationships tests: a dbt test between two
+# seeds is pulled into every build that selects the referenced seed (ref_la_codes is upstream of
+# almost everything) and fails where the referencing seed is not part of that build.
+@pytest.mark.parametrize(
+    ("seed", "column", "target", "target_column"),
+    [
+        ("reference/ref_la_name_aliases.csv", "la_code", "reference/ref_la_codes.csv", "la_code"),
+        ("scenarios/scenario_sectors.csv", "finance_setting", "finance/ref_finance_settings.csv", "setting"),
+    ],
+)
+def test_seed_references_resolve(seed: str, column: str, target: str, target_column: str) -> None:
+    _, rows = _read(ROOT / "seeds" / seed)
+    _, targets = _read(ROOT / "seeds" / target)
+    known = {r[target_column] for r in targets}
+    assert rows and not [r[column] for r in rows if r[column] not in known]

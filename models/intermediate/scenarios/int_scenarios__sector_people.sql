@@ -1,7 +1,10 @@
 -- One row per council × quarter × scenario sector × person with a costed line of the sector open at
 -- the quarter end: the person's weekly cost in the sector (sum of those lines, exact pence) and the
--- cohort attributes a scenario filters on, as they stood at the quarter end (the rolling-12-month
--- period ending then, int_people__period_attributes: code-list labels, age at the period end).
+-- cohort attributes a scenario filters on: the person's latest known primary support reason group
+-- (int_cld__person_attributes, processing_rules.md §6) and their age at the quarter end. The
+-- per-period attributes (int_people__period_attributes) are partitioned by financial year in the
+-- metrics layer, which runs after this one; reading them here would tie the two Dagster steps in a
+-- loop. The base quarter is normally the latest, where "latest known" and "as at" agree.
 -- Lines without a weekly cost (no unit cost, one-off, no charge) are left out: a scenario moves
 -- costed support, and the people and the spend of a sector must describe the same lines.
 
@@ -26,9 +29,17 @@ people as (
 ),
 
 attributes as (
-    select la_code, person_key, period_end, psr_group, working_age_band, age_band
-    from {{ ref('int_people__period_attributes') }}
-    where period_type = 'rolling_12m'
+    select la_code, person_id as person_key, psr_group, birth_year, birth_month
+    from {{ ref('int_cld__person_attributes') }}
+),
+
+aged as (
+    select
+        p.*,
+        a.psr_group,
+        {{ age_at('a.birth_year', 'a.birth_month', 'p.quarter_end') }} as age_at_quarter_end
+    from people as p
+    left join attributes as a on p.la_code = a.la_code and p.person_key = a.person_key
 )
 
 select
@@ -40,9 +51,7 @@ select
     p.weekly_cost_pence,
     cast(p.weekly_cost_pence * 0.01 as decimal(18, 2)) as weekly_cost,
     p.lines,
-    coalesce(a.psr_group, 'Unknown') as psr_group,
-    coalesce(a.working_age_band, 'Unknown') as working_age_band,
-    coalesce(a.age_band, 'Unknown') as age_band
-from people as p
-left join attributes as a
-    on p.la_code = a.la_code and p.person_key = a.person_key and p.quarter_end = a.period_end
+    coalesce(p.psr_group, 'Unknown') as psr_group,
+    coalesce({{ working_age_band('p.age_at_quarter_end') }}, 'Unknown') as working_age_band,
+    coalesce({{ age_band('p.age_at_quarter_end') }}, 'Unknown') as age_band
+from aged as p

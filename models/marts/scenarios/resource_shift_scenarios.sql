@@ -54,6 +54,7 @@ outflows as (
         sum(spend_moved_out) as spend_moved_out,
         sum(cast(cohort_weekly_cost as decimal(38, 2)) * moved_fraction) as weekly_cost_moved_out,
         sum(cast(cohort_people as decimal(38, 0)) * moved_fraction) as base_people_moved_out,
+        min(cohort_people) as min_cohort_people,
         {{ dbt.listagg(
             "'shift ' || cast(shift_number as " ~ dbt.type_string() ~ ") || ': ' || cast(share_percent as "
             ~ dbt.type_string() ~ ") || '% of ' || cohort_description || ' to ' || to_sector || ' over ' || cast(over_years as "
@@ -117,6 +118,7 @@ rows_ as (
         coalesce(o.spend_moved_out, 0) as spend_moved_out,
         o.weekly_cost_moved_out,
         o.base_people_moved_out,
+        o.min_cohort_people,
         coalesce(i.people_moved_in, 0) as people_moved_in,
         case when i.sector_id is null then cast(0 as decimal(18, 2)) else i.spend_moved_in end as spend_moved_in,
         i.destination_weekly_cost,
@@ -142,70 +144,124 @@ rows_ as (
 computed as (
     select
         *,
+        -- small numbers (metrics.md §1.3): a sector or a moved cohort of 1..suppression_max_count
+        -- people would publish a few people's package costs, so the row's people and money are hidden
+        coalesce(sector_people between 1 and {{ var('suppression_max_count') }}, false)
+        or coalesce(min_cohort_people between 1 and {{ var('suppression_max_count') }}, false) as is_small,
         cast(sector_people as decimal(38, 0)) * growth_factor as baseline_people_exact,
         cast(round(cast(sector_weekly_cost_pence * 0.01 as decimal(38, 2)) * weeks_per_year * spend_factor, 2)
             as decimal(18, 2)) as baseline_spend
     from rows_
+),
+
+published as (
+    select
+        c.scenario_id,
+        c.scenario_name,
+        c.la_code,
+        c.scenario_year,
+        c.base_quarter_start,
+        c.base_quarter_end,
+        c.sector_id,
+        s.label as sector_label,
+        case
+            when c.is_source and c.is_destination then 'source_and_destination'
+            when c.is_source then 'source'
+            else 'destination'
+        end as sector_role,
+        s.finance_setting,
+        s.five_areas_category,
+        s.is_settled_accommodation,
+        s.dp_class,
+        cast(round(c.baseline_people_exact, 1) as decimal(18, 1)) as baseline_people,
+        cast(round(c.people_moved_out, 1) as decimal(18, 1)) as people_moved_out,
+        cast(round(c.people_moved_in, 1) as decimal(18, 1)) as people_moved_in,
+        cast(round(c.baseline_people_exact - c.people_moved_out + c.people_moved_in, 1) as decimal(18, 1))
+            as scenario_people,
+        cast(round(c.people_moved_in - c.people_moved_out, 1) as decimal(18, 1)) as people_change,
+        case
+            when c.sector_people > 0
+                then cast(cast({{ div_round_half_up('c.sector_weekly_cost_pence', 'c.sector_people') }} as decimal(18, 0)) * 0.01
+                    as decimal(18, 2))
+            else cast(null as decimal(18, 2))
+        end as sector_mean_weekly_cost,
+        case
+            when c.base_people_moved_out > 0
+                then cast(round(c.weekly_cost_moved_out / c.base_people_moved_out, 2) as decimal(18, 2))
+            else cast(null as decimal(18, 2))
+        end as moved_out_weekly_cost,
+        c.destination_weekly_cost,
+        c.price_source,
+        c.baseline_spend,
+        c.spend_moved_out,
+        c.spend_moved_in,
+        cast(c.baseline_spend - c.spend_moved_out + c.spend_moved_in as decimal(18, 2)) as scenario_spend,
+        cast(c.spend_moved_in - c.spend_moved_out as decimal(18, 2)) as spend_change,
+        case when c.spend_moved_in is null then 'destination_price_required' end as scenario_spend_null_reason,
+        c.years,
+        c.weeks_per_year,
+        c.price_uplift_percent,
+        c.demand_growth_percent,
+        c.growth_factor,
+        c.price_factor,
+        {{ var('scenario_destination_min_people') }} as destination_min_people,
+        c.shifts_out,
+        c.shifts_in,
+        c.source_file,
+        c.file_sha256,
+        c.loaded_at,
+        c.is_small,
+        true as is_estimate,
+        cast('Estimate from plain arithmetic on the base quarter''s service costs (docs/scenarios.md); '
+            || 'it informs a commissioning conversation and makes no decision about any person.'
+            as {{ dbt.type_string() }}) as estimate_note
+    from computed as c
+    inner join sectors as s on c.sector_id = s.sector_id
 )
 
 select
-    c.scenario_id,
-    c.scenario_name,
-    c.la_code,
-    c.scenario_year,
-    c.base_quarter_start,
-    c.base_quarter_end,
-    c.sector_id,
-    s.label as sector_label,
-    case
-        when c.is_source and c.is_destination then 'source_and_destination'
-        when c.is_source then 'source'
-        else 'destination'
-    end as sector_role,
-    s.finance_setting,
-    s.five_areas_category,
-    s.is_settled_accommodation,
-    s.dp_class,
-    cast(round(c.baseline_people_exact, 1) as decimal(18, 1)) as baseline_people,
-    cast(round(c.people_moved_out, 1) as decimal(18, 1)) as people_moved_out,
-    cast(round(c.people_moved_in, 1) as decimal(18, 1)) as people_moved_in,
-    cast(round(c.baseline_people_exact - c.people_moved_out + c.people_moved_in, 1) as decimal(18, 1))
-        as scenario_people,
-    cast(round(c.people_moved_in - c.people_moved_out, 1) as decimal(18, 1)) as people_change,
-    case
-        when c.sector_people > 0
-            then cast(cast({{ div_round_half_up('c.sector_weekly_cost_pence', 'c.sector_people') }} as decimal(18, 0)) * 0.01
-                as decimal(18, 2))
-        else cast(null as decimal(18, 2))
-    end as sector_mean_weekly_cost,
-    case
-        when c.base_people_moved_out > 0
-            then cast(round(c.weekly_cost_moved_out / c.base_people_moved_out, 2) as decimal(18, 2))
-        else cast(null as decimal(18, 2))
-    end as moved_out_weekly_cost,
-    c.destination_weekly_cost,
-    c.price_source,
-    c.baseline_spend,
-    c.spend_moved_out,
-    c.spend_moved_in,
-    cast(c.baseline_spend - c.spend_moved_out + c.spend_moved_in as decimal(18, 2)) as scenario_spend,
-    cast(c.spend_moved_in - c.spend_moved_out as decimal(18, 2)) as spend_change,
-    case when c.spend_moved_in is null then 'destination_price_required' end as scenario_spend_null_reason,
-    c.years,
-    c.weeks_per_year,
-    c.price_uplift_percent,
-    c.demand_growth_percent,
-    c.growth_factor,
-    c.price_factor,
-    {{ var('scenario_destination_min_people') }} as destination_min_people,
-    c.shifts_out,
-    c.shifts_in,
-    c.source_file,
-    c.file_sha256,
-    c.loaded_at,
-    true as is_estimate,
-    cast('Estimate from plain arithmetic on the base quarter''s service costs (docs/scenarios.md); '
-        || 'it informs a commissioning conversation and makes no decision about any person.'
-        as {{ dbt.type_string() }}) as estimate_note
-from computed as c
-inner join sectors as s on c.sector_id = s.sector_id
+    scenario_id,
+    scenario_name,
+    la_code,
+    scenario_year,
+    base_quarter_start,
+    base_quarter_end,
+    sector_id,
+    sector_label,
+    sector_role,
+    finance_setting,
+    five_areas_category,
+    is_settled_accommodation,
+    dp_class,
+    case when not is_small then baseline_people end as baseline_people,
+    case when not is_small then people_moved_out end as people_moved_out,
+    case when not is_small then people_moved_in end as people_moved_in,
+    case when not is_small then scenario_people end as scenario_people,
+    case when not is_small then people_change end as people_change,
+    case when not is_small then sector_mean_weekly_cost end as sector_mean_weekly_cost,
+    case when not is_small then moved_out_weekly_cost end as moved_out_weekly_cost,
+    destination_weekly_cost,
+    price_source,
+    case when not is_small then baseline_spend end as baseline_spend,
+    case when not is_small then spend_moved_out end as spend_moved_out,
+    case when not is_small then spend_moved_in end as spend_moved_in,
+    case when not is_small then scenario_spend end as scenario_spend,
+    case when not is_small then spend_change end as spend_change,
+    scenario_spend_null_reason,
+    years,
+    weeks_per_year,
+    price_uplift_percent,
+    demand_growth_percent,
+    growth_factor,
+    price_factor,
+    destination_min_people,
+    shifts_out,
+    shifts_in,
+    source_file,
+    file_sha256,
+    loaded_at,
+    is_estimate,
+    estimate_note,
+    is_small as is_suppressed,
+    case when is_small then 'small_count' end as suppression_reason
+from published

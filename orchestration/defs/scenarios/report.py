@@ -71,7 +71,7 @@ def read_result(con: duckdb.DuckDBPyConnection, scenario_id: str) -> ScenarioRes
         con,
         "SELECT la_code, scenario_year, sector_id, sector_role, baseline_people, scenario_people, baseline_spend, "
         "scenario_spend, spend_change, destination_weekly_cost, price_source, scenario_spend_null_reason, "
-        "base_quarter_end FROM marts.resource_shift_scenarios WHERE scenario_id = ? "
+        "base_quarter_end, is_suppressed, suppression_reason FROM marts.resource_shift_scenarios WHERE scenario_id = ? "
         "ORDER BY la_code, scenario_year, sector_role DESC, sector_id",
         scenario_id,
     )
@@ -87,6 +87,10 @@ def read_result(con: duckdb.DuckDBPyConnection, scenario_id: str) -> ScenarioRes
 
 def _money(value: Decimal | None) -> str:
     return "n/a" if value is None else f"£{value:,.0f}"
+
+
+def _people(value: Decimal | None) -> str:
+    return "n/a" if value is None else f"{value:,.1f}"
 
 
 def _signed(value: Decimal | None, unit: str = "") -> str:
@@ -116,10 +120,13 @@ def render(name: str, result: ScenarioResult) -> str:
         )
         if r["scenario_spend_null_reason"]:
             price = r["scenario_spend_null_reason"]
+        if r.get("is_suppressed"):
+            price = "; ".join(filter(None, [price, f"suppressed ({r['suppression_reason']}: 1-4 people)"]))
         change = "n/a" if r["spend_change"] is None else f"{r['spend_change']:+,.0f}"
         lines.append(
-            f"  {r['scenario_year']:>4} {r['sector_id']:26} {r['sector_role'][:11]:11} {r['baseline_people']:>9,.1f} "
-            f"{r['scenario_people']:>9,.1f} {_money(r['baseline_spend']):>14} {_money(r['scenario_spend']):>14} "
+            f"  {r['scenario_year']:>4} {r['sector_id']:26} {r['sector_role'][:11]:11} "
+            f"{_people(r['baseline_people']):>9} {_people(r['scenario_people']):>9} "
+            f"{_money(r['baseline_spend']):>14} {_money(r['scenario_spend']):>14} "
             f"{change:>12}  {price}"
         )
     totals: dict[tuple[str, int], Decimal | None] = {}
@@ -128,10 +135,15 @@ def render(name: str, result: ScenarioResult) -> str:
         current = totals.get(key, Decimal(0))
         totals[key] = None if current is None or r["spend_change"] is None else current + r["spend_change"]
     lines.append("total spend change by year:")
+    suppressed = {(r["la_code"], r["scenario_year"]) for r in result.sectors if r.get("is_suppressed")}
     for (la, year), total in totals.items():
-        lines.append(
-            f"  {la} year {year}: {'n/a (a destination needs a price)' if total is None else f'{total:+,.2f} GBP'}"
-        )
+        if (la, year) in suppressed:
+            shown = "n/a (small numbers suppressed)"
+        elif total is None:
+            shown = "n/a (a destination needs a price)"
+        else:
+            shown = f"{total:+,.2f} GBP"
+        lines.append(f"  {la} year {year}: {shown}")
     if result.metrics:
         lines.append("metric changes (baseline = latest financial year by the base quarter end):")
         for m in result.metrics:
