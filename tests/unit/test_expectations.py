@@ -91,6 +91,7 @@ def test_every_suite_is_tested_here() -> None:
         "commissioning_metrics",
         "fct_service_costs",
         "finance_reconciliation_summary",
+        "metric_trends",  # tests/unit/test_trends_expectations.py
         "spend_by_category",
         "unit_costs",
     ]
