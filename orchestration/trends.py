@@ -20,6 +20,7 @@ unit-tested directly (tests/unit/test_trends.py). Nothing here touches a databas
 from __future__ import annotations
 
 import calendar
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -180,11 +181,14 @@ def project_series(
     run = trailing_run(points)
     if len(run) < min_points:
         return []
+    forecast = forecast_ets(run, horizon, band_pct)
+    if not all(math.isfinite(x) for triple in forecast for x in triple):
+        return []  # a fit that did not converge to numbers is no projection, never a NaN row
     last_end = max(p[0] for p in points)
     bounds = clip_range(unit)
     places = decimal_places(unit)
     projections = []
-    for step, (mean, low, high) in enumerate(forecast_ets(run, horizon, band_pct), start=1):
+    for step, (mean, low, high) in enumerate(forecast, start=1):
         period_end = quarter_end_after(last_end, step)
         value, lower, upper = (round_half_away(clip(x, bounds), places) for x in (mean, low, high))
         projections.append(Projection(step, rolling_start(period_end), period_end, value, lower, upper))

@@ -159,6 +159,13 @@ def test_percent_projection_is_clipped_to_100_and_counts_to_zero() -> None:
     assert counts[-1].lower == Decimal(0)
 
 
+def test_a_fit_without_numbers_gives_no_projection(monkeypatch: pytest.MonkeyPatch) -> None:
+    from orchestration import trends
+
+    monkeypatch.setattr(trends, "forecast_ets", lambda *_: [(float("nan"), 1.0, 2.0)] * 4)
+    assert trends.project_series(quarterly(LINEAR), "per_week") == []
+
+
 def test_a_flat_series_projects_flat_with_a_closed_band() -> None:
     flat = project_series(quarterly([5.0] * 8), "median_days")
     assert [(p.value, p.lower, p.upper) for p in flat] == [(Decimal("5.0"),) * 3] * 4
