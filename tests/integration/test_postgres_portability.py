@@ -71,6 +71,7 @@ MARTS = (
     "five_areas_costed",
     "finance_reconciliation_summary",
     "finance_case_reconciliation",
+    "three_conversations_cost_avoidance",
 )
 # Marts dbt builds on DuckDB only (Python models); publishing copies them to Postgres.
 DUCKDB_ONLY_MARTS = {"metric_trends"}
@@ -104,6 +105,7 @@ MART_KEYS = {
     "five_areas_costed": ("la_code", "period_start", "five_areas_category"),
     "finance_reconciliation_summary": (*PERIOD, "status", "match_level", "support_setting"),
     "finance_case_reconciliation": ("la_code", "quarter_start", "reconciliation_key"),
+    "three_conversations_cost_avoidance": ("la_code", "site_id", "period_type", "period_start"),
 }
 MONEY = {
     "fct_service_costs": (

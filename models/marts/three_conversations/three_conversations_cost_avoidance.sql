@@ -216,6 +216,8 @@ flagged as (
 )
 
 select
+    -- decimals cast again: Postgres drops numeric(18,2)'s precision through a CASE with an
+    -- implicit NULL else (as in commissioning_metrics)
     la_code,
     site_id,
     site_name,
@@ -229,29 +231,39 @@ select
     baseline_start,
     baseline_end,
     case when not baseline_small then baseline_people end as baseline_new_people,
-    case
-        when baseline_has_lookback and not baseline_small
-            then {{ tenths('cast(baseline_people as bigint) * 70', 'baseline_days') }}
-    end as baseline_weekly_inflow,
+    cast(
+        case
+            when baseline_has_lookback and not baseline_small
+                then {{ tenths('cast(baseline_people as bigint) * 70', 'baseline_days') }}
+        end as decimal(18, 2)
+    ) as baseline_weekly_inflow,
     case when not current_small then current_people end as current_new_people,
-    case
-        when current_has_lookback and not current_small
-            then {{ tenths('cast(current_people as bigint) * 70', 'current_days') }}
-    end as current_weekly_inflow,
-    case
-        when inflow_null_reason is null
-            then {{ tenths('fall_scaled * 70', 'cast(baseline_days as bigint) * current_days') }}
-    end as fall_per_week,
+    cast(
+        case
+            when current_has_lookback and not current_small
+                then {{ tenths('cast(current_people as bigint) * 70', 'current_days') }}
+        end as decimal(18, 2)
+    ) as current_weekly_inflow,
+    cast(
+        case
+            when inflow_null_reason is null
+                then {{ tenths('fall_scaled * 70', 'cast(baseline_days as bigint) * current_days') }}
+        end as decimal(18, 2)
+    ) as fall_per_week,
     packages as baseline_priced_packages,
-    case
-        when cost_shown then {{ pence_to_gbp(div_round_half_up('weekly_pence * ' ~ weeks, 'packages')) }}
-    end as mean_annual_package_cost,
-    case
-        when inflow_null_reason is null and cost_shown then {{ pence_to_gbp(div_round_half_up_wide(
-            'cast(' ~ (7 * weeks * weeks) ~ ' as ' ~ wide_integer() ~ ') * weekly_pence * fall_scaled',
-            'cast(baseline_days as ' ~ wide_integer() ~ ') * current_days * packages'
-        )) }}
-    end as estimated_annual_cost_avoidance,
+    cast(
+        case
+            when cost_shown then {{ pence_to_gbp(div_round_half_up('weekly_pence * ' ~ weeks, 'packages')) }}
+        end as decimal(18, 2)
+    ) as mean_annual_package_cost,
+    cast(
+        case
+            when inflow_null_reason is null and cost_shown then {{ pence_to_gbp(div_round_half_up_wide(
+                'cast(' ~ (7 * weeks * weeks) ~ ' as ' ~ wide_integer() ~ ') * weekly_pence * fall_scaled',
+                'cast(baseline_days as ' ~ wide_integer() ~ ') * current_days * packages'
+            )) }}
+        end as decimal(18, 2)
+    ) as estimated_annual_cost_avoidance,
     true as is_estimate,
     coalesce(baseline_small or current_small, false) as is_suppressed,
     coalesce(
