@@ -18,27 +18,10 @@ lines as (
     select * from {{ ref('int_lts__lines') }}
 ),
 
--- an earlier line (starting before this one) still active within the 365 days before its start;
--- the join is bounded by the look-back so it stays cheap on large councils
-earlier_support as (
-    select distinct l.event_key
-    from lines as l
-    inner join lines as e
-        on
-            l.la_code = e.la_code
-            and l.person_key = e.person_key
-            and e.line_start_date < l.line_start_date
-            and (e.line_end_date is null or e.line_end_date >= {{ add_days('l.line_start_date', -365) }})
-),
-
+-- lines that start an entry into long-term support (shared with the Three Conversations
+-- cost-avoidance mart: macros/lts_entries.sql)
 entries as (
-    select l.*
-    from lines as l
-    left join earlier_support as s on l.event_key = s.event_key
-    where
-        s.event_key is null
-        -- 18+ or unknown age at the start of the line
-        and (l.age_at_event_start is null or l.age_at_event_start >= 18)
+    {{ new_lts_entry_lines('lines') }}
 ),
 
 entries_in_period as (
