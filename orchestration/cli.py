@@ -322,6 +322,7 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
         counts = {name: con.execute(f'SELECT count(*) FROM marts."{name}"').fetchone()[0] for name, _ in marts}
         headlines = _headline_metrics(con) if "commissioning_metrics" in counts else []
         unmet = con.execute(UNMET_NEED_SQL).fetchall() if "good_lives_area_profile" in counts else []
+        scenarios = con.execute(SCENARIO_DELTAS_SQL).fetchall() if "resource_shift_scenarios" in counts else []
     from orchestration.defs.ingest.load import landed_files
 
     audited = {row[0] for row in loads}
@@ -332,6 +333,7 @@ def _summarise(settings: Settings, since: dt.datetime) -> dict[str, Any]:
         "not_loaded": [n for n in waiting if n not in audited],
         "headlines": headlines,
         "unmet_need": unmet,
+        "scenarios": scenarios,
     }
 
 
@@ -370,6 +372,30 @@ UNMET_NEED_SQL = """
     WHERE u.rank_ = 1
     ORDER BY u.la_code
 """
+
+
+# Spend change of each stored scenario per council and year: NULL when a row is suppressed (small
+# numbers) or a destination still needs a price, so a partial sum is never shown as the total.
+SCENARIO_DELTAS_SQL = """
+    SELECT scenario_id, la_code, scenario_year,
+           CASE WHEN count(spend_change) = count(*) THEN sum(spend_change) END AS spend_change,
+           bool_or(is_suppressed) AS any_suppressed
+    FROM marts.resource_shift_scenarios
+    GROUP BY scenario_id, la_code, scenario_year
+    ORDER BY scenario_id, la_code, scenario_year
+"""
+
+
+def format_scenario_deltas(rows: list[tuple]) -> list[str]:
+    """One line per scenario and council: the spend change of each scenario year."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for scenario_id, la_code, year, change, suppressed in rows:
+        if change is not None:
+            shown = f"{'+' if change >= 0 else '-'}£{abs(change):,.0f}"
+        else:
+            shown = "n/a (suppressed)" if suppressed else "n/a (destination needs a price)"
+        grouped.setdefault((scenario_id, la_code), []).append(f"year {year} {shown}")
+    return [f"  {sid} ({la}): {', '.join(parts)}" for (sid, la), parts in grouped.items()]
 
 
 def format_unmet_need(row: tuple) -> str:
@@ -498,6 +524,9 @@ def render_summary(settings: Settings, summary: dict[str, Any], checks: list[dic
     if summary.get("unmet_need"):
         lines.append("biggest unmet-need domain (marts.good_lives_area_profile):")
         lines.extend(format_unmet_need(row) for row in summary["unmet_need"])
+    if summary.get("scenarios"):
+        lines.append("resource-shift scenarios, spend change a year (marts.resource_shift_scenarios; estimates):")
+        lines.extend(format_scenario_deltas(summary["scenarios"]))
     if summary.get("metric_years"):
         lines.append(f"metric years rebuilt: {summary['metric_years']}")
     lines.append(f"marts built: {len(summary['marts'])}")

@@ -12,14 +12,20 @@ import dagster as dg
 
 from orchestration.defs.ingest.assets import ingest_extracts
 from orchestration.defs.quality.checks import all_suite_checks
-from orchestration.defs.transform.assets import dbt_marts, dbt_metrics, dbt_resource, dbt_transform
+from orchestration.defs.transform.assets import (
+    dbt_marts,
+    dbt_marts_after_metrics,
+    dbt_metrics,
+    dbt_resource,
+    dbt_transform,
+)
 from orchestration.defs.transform.project import dbt_environment
 from orchestration.settings import load_settings
 
 # dbt runs as a subprocess of each step: give it the warehouse path and telemetry switches.
 os.environ.update(dbt_environment(load_settings()))
 
-ASSETS = [ingest_extracts, dbt_transform, dbt_metrics, dbt_marts]
+ASSETS = [ingest_extracts, dbt_transform, dbt_metrics, dbt_marts, dbt_marts_after_metrics]
 CHECKS = all_suite_checks()
 
 build_everything = dg.define_asset_job(

@@ -28,6 +28,7 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_cohorts__care_home_admissions",
     "intermediate/int_cohorts__carer_support",
     "intermediate/int_cohorts__lts_during_period",
+    "intermediate/int_cqc__unmatched_location_ids",
     "intermediate/int_finance__ledger",
     "intermediate/int_finance__ledger_checks",
     "intermediate/int_finance__load_revisions",
@@ -38,6 +39,13 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_finance__recon_periods",
     "intermediate/int_finance__spend_cube",
     "intermediate/int_finance__unit_cost_parts",
+    "intermediate/int_good_lives__area_cells",
+    "intermediate/int_good_lives__match_summary",
+    "intermediate/int_good_lives__period_profiles",
+    "intermediate/int_good_lives__profiles",
+    "intermediate/int_good_lives__spend_attribution",
+    "intermediate/int_good_lives__suppression",
+    "intermediate/int_good_lives__suppression_relations",
     "intermediate/int_hospital__discharges_2d",
     "intermediate/int_lts__lines",
     "intermediate/int_lts__new_entrants",
@@ -61,6 +69,10 @@ EXPECTED_ASSET_KEYS = {
     "intermediate/int_requests__cluster_members",
     "intermediate/int_requests__clusters",
     "intermediate/int_requests__sequels",
+    "intermediate/int_scenarios__runs",
+    "intermediate/int_scenarios__sector_lines",
+    "intermediate/int_scenarios__sector_people",
+    "intermediate/int_scenarios__shift_years",
     "intermediate/int_service_lines__five_areas",
     "intermediate/int_suppression__cells",
     "intermediate/int_suppression__outcome",
@@ -74,7 +86,9 @@ EXPECTED_ASSET_KEYS = {
     "marts/dim_la",
     "marts/dim_period",
     "marts/dim_person",
+    "marts/dim_provider_location",
     "marts/fct_events",
+    "marts/fct_good_lives_profiles",
     "marts/fct_lts_cohort",
     "marts/fct_reablement_episodes",
     "marts/fct_requests",
@@ -83,28 +97,44 @@ EXPECTED_ASSET_KEYS = {
     "marts/finance_reconciliation_summary",
     "marts/finance_unmapped_codes",
     "marts/five_areas_costed",
+    "marts/good_lives_area_profile",
     "marts/load_audit",
+    "marts/metric_trends",
+    "marts/place_profile",
     "marts/population_bands",
     "marts/request_outcomes",
+    "marts/resource_shift_scenario_metrics",
+    "marts/resource_shift_scenarios",
     "marts/spend_by_category",
+    "marts/three_conversations_cost_avoidance",
     "marts/unit_costs",
     "marts/waiting_times",
     "quarantine/rejected_rows",
     "quarantine/row_issues",
     "raw/cld_events",
     "raw/cld_extra_columns",
+    "raw/cqc_locations",
     "raw/finance_category_map",
     "raw/finance_control",
     "raw/finance_transactions",
+    "raw/good_lives_profiles",
     "raw/hospital_discharges",
+    "raw/place_inputs",
     "raw/population",
+    "raw/scenario_definitions",
+    "raw/scenario_shifts",
     "staging/stg_audit__loads",
     "staging/stg_cld__events",
+    "staging/stg_cqc__locations",
     "staging/stg_finance__category_map",
     "staging/stg_finance__control",
     "staging/stg_finance__transactions",
+    "staging/stg_good_lives__profiles",
     "staging/stg_hospital__discharges",
+    "staging/stg_place__inputs",
     "staging/stg_population__estimates",
+    "staging/stg_scenarios__definitions",
+    "staging/stg_scenarios__shifts",
 }
 
 
@@ -289,3 +319,16 @@ def test_metric_build_args_pass_the_partition_years_to_dbt() -> None:
     partial = metric_build_args(["2024-25"])
     assert json.loads(partial[partial.index("--vars") + 1])["metric_financial_years"] == ["2024-25"]
     assert partial[-2:] == ["--exclude-resource-type", "unit_test"]
+
+
+def test_marts_built_from_the_metrics_run_in_their_own_step(defs) -> None:
+    """metric_trends, place_profile and the scenario metric effects read the partitioned metrics;
+    the other marts must not wait on the metrics step (or fail with its blocking checks)."""
+    from orchestration.defs.transform.assets import dbt_marts, dbt_marts_after_metrics
+
+    after = {"/".join(k.path) for k in dbt_marts_after_metrics.keys}
+    assert {"marts/metric_trends", "marts/place_profile", "marts/resource_shift_scenario_metrics"} <= after
+    graph = defs.resolve_asset_graph()
+    metric_keys = {k for k in graph.get_all_asset_keys() if "commissioning_metrics" in k.path[-1]}
+    for key in dbt_marts.keys:
+        assert not metric_keys & graph.get(key).parent_keys, f"{'/'.join(key.path)} reads the metrics"

@@ -23,6 +23,7 @@ from orchestration.settings import DBT_PROJECT_DIR, load_settings
 
 LAYERS = ("seeds", "staging", "intermediate", "marts")
 PARTITIONED_TAG = "metrics_partitioned"
+AFTER_METRICS_TAG = "after_metrics"
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -54,13 +55,13 @@ def _build_args() -> list[str]:
     return ["build", *vars_argument(load_settings())]
 
 
-def layer_assets(name: str, select: str, description: str) -> dg.AssetsDefinition:
+def layer_assets(name: str, select: str, description: str, exclude: str = "") -> dg.AssetsDefinition:
     """One @dbt_assets for a set of layers; `dbt build` runs their tests and unit tests too."""
 
     @dbt_assets(
         manifest=MANIFEST_PATH,
         select=select,
-        exclude=f"tag:{PARTITIONED_TAG}",
+        exclude=f"tag:{PARTITIONED_TAG} {exclude}".strip(),
         name=name,
         dagster_dbt_translator=LayerTranslator(),
         pool=DUCKDB_POOL,
@@ -77,7 +78,16 @@ dbt_transform = layer_assets(
     "tag:layer_seeds tag:layer_staging tag:layer_intermediate",
     "Seeds, staging and intermediate models (with their dbt tests and unit tests).",
 )
-dbt_marts = layer_assets("dbt_marts", "tag:layer_marts", "The published marts (with their dbt tests).")
+dbt_marts = layer_assets(
+    "dbt_marts", "tag:layer_marts", "The published marts (with their dbt tests).", exclude=f"tag:{AFTER_METRICS_TAG}"
+)
+# Marts that read the partitioned metrics (metric_trends, place_profile, scenario metric effects)
+# run after the metrics step and its blocking checks; the other marts do not wait for them.
+dbt_marts_after_metrics = layer_assets(
+    "dbt_marts_after_metrics",
+    f"tag:{AFTER_METRICS_TAG}",
+    "Marts built from the per-year metrics: trends, place profile and resource-shift scenarios.",
+)
 
 
 def metric_build_args(partition_keys: list[str]) -> list[str]:
