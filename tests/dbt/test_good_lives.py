@@ -47,11 +47,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from good_lives_builder import DOMAINS, profile_row, write_good_lives_csv
 
 from cld_builder import row, write_cld
 from conftest import make_settings
 from dbt_warehouse import dbt, query
+from good_lives_builder import DOMAINS, profile_row, write_good_lives_csv
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
 

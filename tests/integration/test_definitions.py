@@ -332,3 +332,22 @@ def test_marts_built_from_the_metrics_run_in_their_own_step(defs) -> None:
     metric_keys = {k for k in graph.get_all_asset_keys() if "commissioning_metrics" in k.path[-1]}
     for key in dbt_marts.keys:
         assert not metric_keys & graph.get(key).parent_keys, f"{'/'.join(key.path)} reads the metrics"
+
+
+def test_no_dbt_test_spans_two_dagster_steps(dbt_manifest: Path) -> None:
+    """A test whose parents are built in different Dagster steps (e.g. a relationships test from a
+    mart to a seed) is pulled into the earlier step by dbt's indirect selection and fails there,
+    before the later table exists."""
+    nodes = json.loads(dbt_manifest.read_text())["nodes"]
+
+    def step(uid: str) -> str:
+        tags = nodes[uid].get("tags", [])
+        for tag in ("metrics_partitioned", "after_metrics", "layer_marts"):
+            if tag in tags:
+                return tag
+        return "transform"
+
+    for uid, node in nodes.items():
+        if node["resource_type"] == "test":
+            parents = [d for d in node["depends_on"]["nodes"] if d in nodes]
+            assert len({step(p) for p in parents}) <= 1, f"{uid} spans {sorted({step(p) for p in parents})}"

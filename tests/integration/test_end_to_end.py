@@ -163,12 +163,62 @@ def test_published_aggregates_never_show_small_counts(demo_build) -> None:
         ("waiting_times", "requests"),
         ("finance_reconciliation_summary", "service_lines"),
         ("five_areas_costed", "people_supported"),
+        ("good_lives_area_profile", "people"),
     ):
         small = query(warehouse, f"select count(*) from marts.{table} where {column} between 1 and 4")[0][0]
         suppressed = query(warehouse, f"select count(*) from marts.{table} where is_suppressed")[0][0]
         assert small == 0, table
         if table not in {"waiting_times", "five_areas_costed"}:  # these demo cells are all large
             assert suppressed > 0, table  # the demo has small cells, so suppression really ran
+
+
+def test_commissioning_intelligence_on_the_demo(demo_build) -> None:
+    """Issue 6 on the demo council: good-lives profiles (match rate, unmet need in the summary), the
+    two shipped scenarios with their spend changes, the place profile with supplied and CQC values,
+    and the metric trends (the demo's rolling series has 5 points: no projection, metrics.md §8)."""
+    warehouse, result = demo_build
+    rows_in, matched = query(
+        warehouse,
+        "select sum(profile_rows), sum(matched_people) * 100.0 / sum(people) from intermediate.int_good_lives__match_summary",
+    )[0]
+    assert rows_in > 20_000 and matched >= 95  # the generator's profiles belong to case-data people
+    assert "biggest unmet-need domain" in result.stdout
+    # residential residents say "no" to feels-like-home more often than people at home (§10)
+    home = dict(
+        query(
+            warehouse,
+            """
+            select cohort_value, sum(people) filter (where measure = 'home_feels_like_home_no') * 1.0
+                / sum(people) filter (where measure = 'people_profiled')
+            from marts.good_lives_area_profile
+            where cohort_type = 'setting' and domain = 'home' and period_type = 'financial_year'
+              and not is_suppressed
+            group by 1
+            """,
+        )
+    )
+    assert home["residential"] > home["no_service"]
+    scenarios = query(
+        warehouse,
+        "select scenario_id, scenario_year, sum(spend_change) from marts.resource_shift_scenarios group by 1, 2",
+    )
+    assert {s for s, _, _ in scenarios} == {"ld_residential_to_community", "older_residential_to_home"}
+    assert all(change is not None and change < 0 for _, _, change in scenarios)  # both shifts save money
+    assert "ld_residential_to_community (E06000005): year 1 -£" in result.stdout
+    place = dict(
+        query(
+            warehouse,
+            "select indicator || ':' || source, value from marts.place_profile where financial_year = '2024-25' "
+            "and value is not null",
+        )
+    )
+    assert any(k.endswith(":place_inputs") for k in place) and any(k.endswith(":cqc_directory") for k in place)
+    assert query(warehouse, "select count(*) from marts.dim_provider_location")[0][0] > 0
+    trends = query(
+        warehouse,
+        "select period_grain, count(*), count(*) filter (where is_projection) from marts.metric_trends group by 1",
+    )
+    assert {g for g, _, _ in trends} == {"quarter", "year"} and all(p == 0 for _, _, p in trends)
 
 
 def test_every_load_balances(demo_build) -> None:

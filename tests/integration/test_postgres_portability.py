@@ -15,6 +15,7 @@ five_areas_costed.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -28,10 +29,14 @@ import pytest
 
 from cld_builder import row, write_cld
 from finance_builder import txn, write_category_map, write_control, write_ledger
+from good_lives_builder import DOMAINS, profile_row, write_good_lives_csv
 from orchestration.defs.ingest.load import load_folder
 from orchestration.defs.ingest.store import connect
+from orchestration.defs.scenarios.schema import read_scenario
+from orchestration.defs.scenarios.store import store_scenario
 from orchestration.defs.transform.project import run_dbt
 from orchestration.settings import Settings, load_settings
+from orchestration.synthetic.place import CSV_HEADER, write_place_inputs
 from postgres_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -44,6 +49,11 @@ INGEST_TABLES = (
     "raw.finance_transactions",
     "raw.finance_control",
     "raw.finance_category_map",
+    "raw.good_lives_profiles",
+    "raw.place_inputs",
+    "raw.cqc_locations",
+    "raw.scenario_definitions",
+    "raw.scenario_shifts",
     "audit.loads",
     "audit.check_counts",
     "audit.finance_totals",
@@ -72,6 +82,12 @@ MARTS = (
     "finance_reconciliation_summary",
     "finance_case_reconciliation",
     "three_conversations_cost_avoidance",
+    "fct_good_lives_profiles",
+    "good_lives_area_profile",
+    "place_profile",
+    "dim_provider_location",
+    "resource_shift_scenarios",
+    "resource_shift_scenario_metrics",
 )
 # Marts dbt builds on DuckDB only (Python models); publishing copies them to Postgres.
 DUCKDB_ONLY_MARTS = {"metric_trends"}
@@ -106,6 +122,12 @@ MART_KEYS = {
     "finance_reconciliation_summary": (*PERIOD, "status", "match_level", "support_setting"),
     "finance_case_reconciliation": ("la_code", "quarter_start", "reconciliation_key"),
     "three_conversations_cost_avoidance": ("la_code", "site_id", "period_type", "period_start"),
+    "fct_good_lives_profiles": ("profile_row_key",),
+    "good_lives_area_profile": (*PERIOD, "cohort_type", "cohort_value", "domain", "measure"),
+    "place_profile": ("la_code", "financial_year", "indicator", "event_seq"),
+    "dim_provider_location": ("location_id", "snapshot_date"),
+    "resource_shift_scenarios": ("scenario_id", "la_code", "scenario_year", "sector_id"),
+    "resource_shift_scenario_metrics": ("scenario_id", "la_code", "scenario_year", "metric_id"),
 }
 MONEY = {
     "fct_service_costs": (
@@ -543,6 +565,82 @@ def write_fixture(folder: Path) -> None:
     lines += [f"E06000005,2024,{sex},{age},{people}" for sex in (1, 2) for age, people in ((30, 300), (74, 200))]
     (folder / POPULATION_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_finance(folder)
+    write_good_lives(folder)
+    write_place_inputs(folder, "E06000005", [2024])
+    write_cqc_directory(folder)
+
+
+def write_cqc_directory(folder: Path) -> None:
+    """A care directory CSV (reference_data.md §5 layout (a)): 4 preamble lines, then two locations."""
+    rows = [
+        [
+            f"Home {location}",
+            "",
+            "1 Road",
+            "DL1 1AA",
+            "",
+            "",
+            types,
+            "01/02/2025",
+            "",
+            "Prov",
+            "Darlington",
+            "",
+            "",
+            location,
+            "1-9",
+        ]
+        for location, types in (("1-101", "Nursing homes, Residential homes"), ("1-102", "Homecare agencies"))
+    ]
+    with (folder / "cqc_care_directory_E06000005.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        for line in ("Care directory with filters", "Data as at 1 March 2025", "", ""):
+            writer.writerow([line] if line else [])
+        writer.writerow(CSV_HEADER)
+        writer.writerows(rows)
+
+
+GOOD_LIVES_FILE = "good_lives_profiles_E06000005_2025-05-10.csv"
+SCENARIO = {
+    "scenario_id": "pg_home_care_to_dp",
+    "name": "Half of home care to direct payments",
+    "years": 2,
+    "shifts": [
+        {
+            "from_sector": "home_care",
+            "to_sector": "community_direct_payment",
+            "share_percent": 50,
+            "over_years": 2,
+            "destination_weekly_cost": 300,
+        }
+    ],
+}
+
+
+def write_good_lives(folder: Path) -> None:
+    """S1 (home care, REF-S1) profiled in every domain, paid support on physical_practical; 456
+    (identity through the local id map) on two domains; U1 is unknown to the case data."""
+    rows = [
+        profile_row(
+            la_code="E06000005",
+            person_local_id="S1",
+            profile_date="2024-09-01",
+            domain=domain,
+            need_level="high" if domain == "physical_practical" else "low",
+            support_sources="paid" if domain == "physical_practical" else "family",
+            paid_service_ref="REF-S1" if domain == "physical_practical" else "",
+            support_fit="does_not_fit" if domain == "independence" else "fits",
+            feels_like_home="partly" if domain == "home" else "",
+            goal_status="achieved" if domain == "community" else "",
+        )
+        for domain in DOMAINS
+    ]
+    rows += [
+        profile_row(la_code="E06000005", person_local_id="456", profile_date="2024-10-01", domain=d, need_level="none")
+        for d in ("community", "safety")
+    ]
+    rows += [profile_row(la_code="E06000005", person_local_id="U1", profile_date="2024-11-01", domain="relationships")]
+    write_good_lives_csv(folder / GOOD_LIVES_FILE, rows)
 
 
 # --- DuckDB -> PostgreSQL copy of the ingest tables -------------------------------------------
@@ -699,7 +797,10 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
     )
     with connect(settings.duckdb_path) as con:
         results = load_folder(con, extracts, settings)
-    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0)] * 6, results
+        scenario_file = base / "scenario_pg.yaml"
+        scenario_file.write_text(json.dumps(SCENARIO), encoding="utf-8")  # JSON is YAML
+        store_scenario(con, read_scenario(scenario_file))
+    assert [(r.status, r.rows_rejected) for r in results] == [("loaded", 0)] * 9, results
 
     # The ingest tables are final once loaded (dbt only reads them), so copy them first and build
     # both targets at once: dbt runs as a subprocess per call, so two threads overlap the builds.
@@ -747,7 +848,10 @@ def built(tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresSer
 
 def test_ingest_tables_copied(built: dict[str, Any]) -> None:
     copied = built["copied"]
-    assert copied["audit.loads"] == 6
+    assert copied["audit.loads"] == 9
+    assert copied["raw.cqc_locations"] == 2
+    assert copied["raw.good_lives_profiles"] == 7 + 2 + 1
+    assert copied["raw.scenario_shifts"] == 1
     assert copied["raw.cld_events"] == 9 + 11 + 7 + 9
     assert copied["raw.population"] == 4
     assert copied["raw.finance_transactions"] == 15

@@ -48,7 +48,8 @@ sector_totals as (
         quarter_start,
         sector_id,
         count(*) as people,
-        sum(weekly_cost_pence) as weekly_cost_pence
+        -- bigint again: Postgres sums bigint to numeric, and div_round_half_up needs integers
+        cast(sum(weekly_cost_pence) as bigint) as weekly_cost_pence
     from people
     group by la_code, quarter_start, sector_id
 ),
@@ -59,7 +60,7 @@ cohorts as (
         r.la_code,
         s.shift_number,
         count(p.person_key) as cohort_people,
-        coalesce(sum(p.weekly_cost_pence), 0) as cohort_weekly_cost_pence,
+        cast(coalesce(sum(p.weekly_cost_pence), 0) as bigint) as cohort_weekly_cost_pence,
         -- ASCOF 2E counts people aged 18+ (unknown age excluded); 2E_LD learning disability 18-64;
         -- ASCOF 3D clients are 18+ with unknown age kept (metrics.md)
         coalesce(sum(case when p.working_age_band in ('18 to 64', '65 and above') then 1 else 0 end), 0)

@@ -125,7 +125,7 @@ unit_costs as (
 -- finance providers (context.md (f) provider range): distinct providers paid, top-5 share of
 -- provider expenditure (expenditure rows in ASC scope carrying a provider_id)
 provider_spend as (
-    select la_code, financial_year, provider_id, sum(amount_pence) as pence
+    select la_code, financial_year, provider_id, cast(sum(amount_pence) as bigint) as pence
     from {{ ref('int_finance__ledger') }}
     where txn_class = 'expenditure' and coalesce(include_in_asc, true) and provider_id is not null
     group by la_code, financial_year, provider_id
@@ -146,8 +146,9 @@ providers as (
         la_code,
         financial_year,
         count(*) as providers_paid,
-        sum(pence) as provider_pence,
-        sum(case when spend_rank <= 5 then pence else 0 end) as top5_pence
+        -- sums cast back to bigint: Postgres sums bigint to numeric, and div_round_half_up needs integers
+        cast(sum(pence) as bigint) as provider_pence,
+        cast(sum(case when spend_rank <= 5 then pence else 0 end) as bigint) as top5_pence
     from provider_ranked
     group by la_code, financial_year
 ),

@@ -129,7 +129,8 @@ select
     end as scenario_value,
     case
         when j.scenario_denominator_tenths > 0 and j.baseline_value is not null
-            then {{ tenths('j.scenario_numerator_tenths * 1000', 'j.scenario_denominator_tenths') }} - j.baseline_value
+            then cast({{ tenths('j.scenario_numerator_tenths * 1000', 'j.scenario_denominator_tenths') }} - j.baseline_value
+                as decimal(18, 2))
         else cast(null as decimal(18, 2))
     end as value_change,
     case
