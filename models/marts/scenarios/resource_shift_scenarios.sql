@@ -55,7 +55,7 @@ outflows as (
         sum(spend_moved_out) as spend_moved_out,
         sum(cast(cohort_weekly_cost as decimal(38, 2)) * moved_fraction) as weekly_cost_moved_out,
         sum(cast(cohort_people as decimal(38, 0)) * moved_fraction) as base_people_moved_out,
-        min(cohort_people) as min_cohort_people,
+        min(case when moved_people > 0 then cohort_people end) as min_cohort_people,
         {{ dbt.listagg(
             "'shift ' || cast(shift_number as " ~ dbt.type_string() ~ ") || ': ' || cast(share_percent as "
             ~ dbt.type_string() ~ ") || '% of ' || cohort_description || ' to ' || to_sector || ' over ' || cast(over_years as "
@@ -77,6 +77,7 @@ inflows as (
         cast(max(destination_weekly_cost) as decimal(18, 2)) as destination_weekly_cost,
         max(price_source) as price_source,
         max(destination_people) as destination_people,
+        min(case when moved_people > 0 then cohort_people end) as min_cohort_people_in,
         {{ dbt.listagg(
             "'shift ' || cast(shift_number as " ~ dbt.type_string() ~ ") || ': ' || cast(share_percent as "
             ~ dbt.type_string() ~ ") || '% of ' || cohort_description || ' from ' || from_sector || ' over ' || cast(over_years as "
@@ -120,6 +121,7 @@ rows_ as (
         o.weekly_cost_moved_out,
         o.base_people_moved_out,
         o.min_cohort_people,
+        i.min_cohort_people_in,
         coalesce(i.people_moved_in, 0) as people_moved_in,
         case when i.sector_id is null then cast(0 as decimal(18, 2)) else i.spend_moved_in end as spend_moved_in,
         i.destination_weekly_cost,
@@ -145,10 +147,12 @@ rows_ as (
 computed as (
     select
         *,
-        -- small numbers (metrics.md §1.3): a sector or a moved cohort of 1..suppression_max_count
-        -- people would publish a few people's package costs, so the row's people and money are hidden
+        -- small numbers (metrics.md §1.3): a sector, or a cohort that moves out of or into it, of 1 to
+        -- suppression_max_count people would publish a few people's package costs: the row's people
+        -- and money are hidden
         coalesce(sector_people between 1 and {{ var('suppression_max_count') }}, false)
-        or coalesce(min_cohort_people between 1 and {{ var('suppression_max_count') }}, false) as is_small,
+        or coalesce(min_cohort_people between 1 and {{ var('suppression_max_count') }}, false)
+        or coalesce(min_cohort_people_in between 1 and {{ var('suppression_max_count') }}, false) as is_small,
         cast(sector_people as decimal(38, 0)) * growth_factor as baseline_people_exact,
         cast(round(cast(sector_weekly_cost_pence * 0.01 as decimal(38, 2)) * weeks_per_year * spend_factor, 2)
             as decimal(18, 2)) as baseline_spend
