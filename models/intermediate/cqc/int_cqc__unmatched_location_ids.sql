@@ -37,4 +37,7 @@ select
 from named as n
 where
     exists (select 1 from directory)
-    and not exists (select 1 from directory as d where upper(d.location_id) = n.location_id)
+    and not exists (
+        select 1 from directory as d
+        where upper(d.location_id) = n.location_id
+    )

@@ -36,7 +36,8 @@ la_names as (
         min(la_code) as la_code,
         count(distinct la_code) as codes
     from (
-        select la_name, la_code from {{ ref('ref_la_codes') }} where effective_to is null
+        select la_name, la_code from {{ ref('ref_la_codes') }}
+        where effective_to is null
         union all
         select la_name, la_code from {{ ref('ref_la_name_aliases') }}
     ) as names
