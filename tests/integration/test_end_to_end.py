@@ -26,10 +26,12 @@ def ascw(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
 
 @pytest.fixture(scope="session")
 def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from orchestration.defs.scenarios.store import copy_example_scenarios
     from orchestration.synthetic.generate import generate
 
     out = tmp_path_factory.mktemp("demo") / "extracts"
     generate(out, scale="demo", seed=42)
+    copy_example_scenarios(out)  # as `ascw generate` does (make run): the two demo scenarios
     return out
 
 

@@ -91,10 +91,10 @@ def test_every_suite_is_tested_here() -> None:
         "commissioning_metrics",
         "fct_service_costs",
         "finance_reconciliation_summary",
-        "place_profile",  # broken-frame tests: tests/unit/test_place_profile_expectations.py
-        "good_lives_area_profile",  # tests/unit/test_good_lives_expectations.py
-        "resource_shift_scenarios",  # tests/unit/test_scenario_expectations.py
+        "good_lives_area_profile",  # broken-frame tests: tests/unit/test_good_lives_expectations.py
         "metric_trends",  # tests/unit/test_trends_expectations.py
+        "place_profile",  # tests/unit/test_place_profile_expectations.py
+        "resource_shift_scenarios",  # tests/unit/test_scenario_expectations.py
         "spend_by_category",
         "unit_costs",
     ]

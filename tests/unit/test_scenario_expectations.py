@@ -30,6 +30,7 @@ def good_frame() -> pd.DataFrame:
         "scenario_spend": [468000.0, 249600.0],
         "price_source": [None, "observed_mean"],
         "is_estimate": [True, True],
+        "is_suppressed": [False, False],
         "identity_difference_pence": [0, 0],
         "total_identity_difference_pence": [0, 0],
         "zero_shift_difference_pence": [0, 0],
@@ -79,3 +80,18 @@ def test_unpriced_spend_needs_its_reason_and_columns_are_exact() -> None:
     assert "expect_table_columns_to_match_set" in {
         f.expectation for f in validate_frame(frame, SUITE, "error").failures
     }
+
+
+def test_a_suppressed_row_hides_its_money_and_says_why() -> None:
+    """metrics.md §1.3: a small sector or cohort has NULL people and money with its reason."""
+    frame = good_frame()
+    for column in ("baseline_people", "scenario_people", "baseline_spend", "spend_moved_out", "spend_moved_in",
+                   "scenario_spend", "identity_difference_pence", "zero_shift_difference_pence"):  # fmt: skip
+        frame.loc[1, column] = None
+    frame.loc[1, "is_suppressed"] = True
+    assert "expect_column_values_to_not_be_null" in {
+        f.expectation for f in validate_frame(frame, SUITE, "error").failures
+    }
+    frame.loc[1, "suppression_reason"] = "small_count"
+    outcome = validate_frame(frame, SUITE, "error")
+    assert outcome.success, outcome.failures
