@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from functools import lru_cache
 import pandas as pd
 
 from orchestration.defs.ingest.cld import ChunkResult
+from orchestration.defs.ingest.duplicates import FirstSeen, content_digests, drop_copies
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.parsing import (
     canonical_local_id,
@@ -680,34 +680,23 @@ _CONTENT_COLUMNS = tuple(name for name, _ in RAW_FINANCE_SCHEMA if name != "dq_f
 
 
 class DuplicateTracker:
-    """First-seen row of each la_code + transaction_id across the chunks of one file (§5).
-
-    Holds, per key, the first row number and a 64-bit hash of its normalised values, so a copy in a
-    later chunk is still recognised without keeping the rows themselves.
-    """
+    """First-seen row of each la_code + transaction_id across the chunks of one file (§5)."""
 
     def __init__(self) -> None:
-        self._first: dict[str, tuple[int, int]] = {}
+        self._seen = FirstSeen()
 
     def classify(self, loaded: pd.DataFrame) -> list[dict[str, object]]:
         """Rejections for the copies among `loaded` (FIN050 exact, FIN051 conflicting); the first stays."""
         if loaded.empty:
             return []
-        digests = pd.util.hash_pandas_object(loaded[list(_CONTENT_COLUMNS)], index=False)
+        keys = (f"{la}\x1f{tid}" for la, tid in zip(loaded["la_code"], loaded["transaction_id"], strict=True))
+        copies = self._seen.copies(loaded["row_number"], keys, content_digests(loaded, _CONTENT_COLUMNS))
         rejected: list[dict[str, object]] = []
-        for row_number, la_code, transaction_id, digest in zip(
-            loaded["row_number"], loaded["la_code"], loaded["transaction_id"], digests, strict=True
-        ):
-            key = f"{la_code}\x1f{transaction_id}"
-            first = self._first.get(key)
-            if first is None:
-                self._first[key] = (int(row_number), int(digest))
-                continue
-            first_row, first_digest = first
-            exact = first_digest == int(digest)
+        for position, row_number, first_row, exact in copies:
+            transaction_id = loaded["transaction_id"].iloc[position]
             rejected.append(
                 {
-                    "row_number": int(row_number),
+                    "row_number": row_number,
                     "column": "transaction_id",
                     "rule": "FIN050" if exact else "FIN051",
                     "value": transaction_id,
@@ -726,15 +715,7 @@ class DuplicateTracker:
 def drop_duplicates(chunk: LedgerChunk, tracker: DuplicateTracker) -> list[dict[str, object]]:
     """Move the §5 copies out of the chunk's loaded rows and issues; returns their rejections."""
     duplicates = tracker.classify(chunk.loaded)
-    if not duplicates:
-        return []
-    copies = {int(d["row_number"]) for d in duplicates}
-    chunk.loaded = chunk.loaded[~chunk.loaded["row_number"].isin(copies)]
-    chunk.issues = [i for i in chunk.issues if int(i["row_number"]) not in copies]
-    chunk.failed = Counter((str(i["column"]), str(i["rule"])) for i in chunk.issues)
-    for name in chunk.checked:
-        chunk.checked[name] -= len(copies)
-    chunk.rejected.extend(duplicates)
+    drop_copies(chunk, duplicates)
     return duplicates
 
 

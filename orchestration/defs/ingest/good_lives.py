@@ -13,13 +13,13 @@ GL041-GL054 need the case data or the whole profile and are applied in dbt.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from orchestration.defs.ingest.cld import ChunkResult
+from orchestration.defs.ingest.duplicates import FirstSeen, content_digests, drop_copies
 from orchestration.defs.ingest.finance import _as_dates, _flag, _formats, _reject, la_validity
 from orchestration.defs.ingest.hashing import Hasher
 from orchestration.defs.ingest.keys import value_key
@@ -407,35 +407,25 @@ _CONTENT_COLUMNS = tuple(name for name, _ in RAW_GOOD_LIVES_SCHEMA)
 
 
 class ProfileDuplicates:
-    """First-seen row of each la_code x person x profile_date x domain across a file's chunks (§5 GL040).
-
-    Holds, per key, the first row number and a 64-bit hash of its typed values, so a copy in a later
-    chunk is still recognised without keeping the rows.
-    """
+    """First-seen row of each la_code x person x profile_date x domain across a file's chunks (§5 GL040)."""
 
     def __init__(self) -> None:
-        self._first: dict[tuple[object, ...], tuple[int, int]] = {}
+        self._seen = FirstSeen()
 
     def classify(self, loaded: pd.DataFrame) -> list[dict[str, object]]:
         """Rejections for the copies among `loaded` (exact or conflicting); the first row stays."""
         if loaded.empty:
             return []
-        digests = pd.util.hash_pandas_object(loaded[list(_CONTENT_COLUMNS)].astype("object"), index=False)
+        digests = content_digests(loaded[list(_CONTENT_COLUMNS)].astype("object"), _CONTENT_COLUMNS)
         keys = zip(*(loaded[c] for c in KEY_COLUMNS), strict=True)
         rejected: list[dict[str, object]] = []
-        for row_number, key, domain, digest in zip(loaded["row_number"], keys, loaded["domain"], digests, strict=True):
-            first = self._first.get(key)
-            if first is None:
-                self._first[key] = (int(row_number), int(digest))
-                continue
-            first_row, first_digest = first
-            exact = first_digest == int(digest)
+        for position, row_number, first_row, exact in self._seen.copies(loaded["row_number"], keys, digests):
             rejected.append(
                 {
-                    "row_number": int(row_number),
+                    "row_number": row_number,
                     "column": "domain",
                     "rule": "GL040",
-                    "value": domain,
+                    "value": loaded["domain"].iloc[position],
                     "message": (
                         f"exact copy of row {first_row} (same person, profile_date and domain, all values equal); "
                         f"row {first_row} kept, row {row_number} quarantined"
@@ -451,15 +441,7 @@ class ProfileDuplicates:
 def drop_profile_duplicates(chunk: GoodLivesChunk, tracker: ProfileDuplicates) -> list[dict[str, object]]:
     """Move the GL040 copies out of the chunk's loaded rows, issues and free text."""
     duplicates = tracker.classify(chunk.loaded)
-    if not duplicates:
-        return []
-    copies = {int(d["row_number"]) for d in duplicates}
-    chunk.loaded = chunk.loaded[~chunk.loaded["row_number"].isin(copies)]
-    chunk.issues = [i for i in chunk.issues if int(i["row_number"]) not in copies]
-    chunk.failed = Counter((str(i["column"]), str(i["rule"])) for i in chunk.issues)
-    for name in chunk.checked:
-        chunk.checked[name] -= len(copies)
-    if not chunk.free_text.empty:
+    copies = drop_copies(chunk, duplicates)
+    if copies and not chunk.free_text.empty:
         chunk.free_text = chunk.free_text[~chunk.free_text["row_number"].isin(copies)]
-    chunk.rejected.extend(duplicates)
     return duplicates
